@@ -1,0 +1,151 @@
+package dev.jgql;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+
+/**
+ * A whole GraphQL response: {@code data}, {@code errors}, {@code extensions}, and what the transport
+ * knows about it (the HTTP status and headers when over HTTP). Immutable; the maps are read-only
+ * views of what the server sent.
+ *
+ * <pre>{@code
+ * ExecutionResult result = session.executeForResult(query);
+ * if (result.hasErrors()) {
+ *     log.warn("partial answer: {}", result.errors());
+ * }
+ * Map<String, Object> data = result.data();
+ * int status = result.httpStatus().orElse(-1);
+ * }</pre>
+ *
+ * <p>{@link #isDataPresent()} tells a <em>request error</em> (no {@code data} key: the operation
+ * never ran) from an <em>execution result</em> whose {@code data} is {@code null}.
+ */
+public final class ExecutionResult {
+    private final Map<String, Object> data;
+    private final boolean dataPresent;
+    private final List<GraphQLError> errors;
+    private final Map<String, Object> extensions;
+    private final int httpStatus;
+    private final Map<String, List<String>> headers;
+
+    private ExecutionResult(Builder builder) {
+        this.data = builder.data == null ? null : Collections.unmodifiableMap(builder.data);
+        this.dataPresent = builder.dataPresent;
+        this.errors = List.copyOf(builder.errors);
+        this.extensions = Collections.unmodifiableMap(builder.extensions);
+        this.httpStatus = builder.httpStatus;
+        this.headers = Collections.unmodifiableMap(builder.headers);
+    }
+
+    /** A new builder; every field starts empty (no data, no errors, no HTTP status). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The {@code data} map, or {@code null} when the server sent none or sent {@code null}. */
+    public Map<String, Object> data() {
+        return data;
+    }
+
+    /** Whether the response had a {@code data} key at all (even with a {@code null} value). */
+    public boolean isDataPresent() {
+        return dataPresent;
+    }
+
+    /** The GraphQL errors; empty when the operation succeeded. */
+    public List<GraphQLError> errors() {
+        return errors;
+    }
+
+    /** Whether the response carries GraphQL errors. */
+    public boolean hasErrors() {
+        return !errors.isEmpty();
+    }
+
+    /** The response's {@code extensions}; empty when it had none. */
+    public Map<String, Object> extensions() {
+        return extensions;
+    }
+
+    /** The HTTP status of the response, when it came over HTTP. */
+    public OptionalInt httpStatus() {
+        return httpStatus < 0 ? OptionalInt.empty() : OptionalInt.of(httpStatus);
+    }
+
+    /** The HTTP response headers, names in lower case; empty when not over HTTP. */
+    public Map<String, List<String>> headers() {
+        return headers;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("ExecutionResult{");
+        text.append(dataPresent ? "data=" + data : "no data");
+        if (!errors.isEmpty()) {
+            text.append(", errors=").append(errors);
+        }
+        if (!extensions.isEmpty()) {
+            text.append(", extensions=").append(extensions);
+        }
+        if (httpStatus >= 0) {
+            text.append(", httpStatus=").append(httpStatus);
+        }
+        return text.append('}').toString();
+    }
+
+    /** Builds an {@link ExecutionResult}; used by transports. Not thread-safe. */
+    public static final class Builder {
+        private Map<String, Object> data;
+        private boolean dataPresent;
+        private List<GraphQLError> errors = List.of();
+        private Map<String, Object> extensions = Map.of();
+        private int httpStatus = -1;
+        private Map<String, List<String>> headers = Map.of();
+
+        private Builder() {
+        }
+
+        /** Sets {@code data} and marks it present (a {@code null} value is a present, null data). */
+        public Builder data(Map<String, Object> data) {
+            this.data = data;
+            this.dataPresent = true;
+            return this;
+        }
+
+        /** The GraphQL errors; default none. */
+        public Builder errors(List<GraphQLError> errors) {
+            this.errors = errors == null ? List.of() : errors;
+            return this;
+        }
+
+        /** The response extensions; default none. */
+        public Builder extensions(Map<String, Object> extensions) {
+            this.extensions = extensions == null ? Map.of() : new LinkedHashMap<>(extensions);
+            return this;
+        }
+
+        /** The HTTP status; default none. */
+        public Builder httpStatus(int httpStatus) {
+            this.httpStatus = httpStatus;
+            return this;
+        }
+
+        /** The HTTP response headers; names are stored in lower case. Default none. */
+        public Builder headers(Map<String, List<String>> headers) {
+            Map<String, List<String>> lowerCase = new TreeMap<>();
+            if (headers != null) {
+                headers.forEach((name, values) -> lowerCase.put(name.toLowerCase(java.util.Locale.ROOT), List.copyOf(values)));
+            }
+            this.headers = lowerCase;
+            return this;
+        }
+
+        public ExecutionResult build() {
+            return new ExecutionResult(this);
+        }
+    }
+}

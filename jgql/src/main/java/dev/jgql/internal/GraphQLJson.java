@@ -1,0 +1,170 @@
+package dev.jgql.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jgql.ExecutionResult;
+import dev.jgql.GraphQLError;
+import dev.jgql.GraphQLRequest;
+import dev.jgql.TransportProtocolException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Reads and writes the GraphQL JSON shapes: request payloads, responses and error objects. */
+public final class GraphQLJson {
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
+    private static final int EXCERPT_LENGTH = 200;
+
+    private GraphQLJson() {
+    }
+
+    /** The mapper jgql uses when the application gives none. */
+    public static ObjectMapper defaultMapper() {
+        return new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** The request as the GraphQL-over-HTTP JSON body: {@code query}, {@code operationName}, {@code variables}, {@code extensions}. */
+    public static byte[] writeRequest(ObjectMapper mapper, GraphQLRequest request) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(request.document().length() + 64);
+        try (JsonGenerator generator = mapper.getFactory().createGenerator(out)) {
+            generator.setCodec(mapper);
+            generator.writeStartObject();
+            writeRequestFields(generator, request);
+            generator.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not serialise the variables of " + request, e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Writes the request's fields into an object the caller has started, so WebSocket messages can
+     * nest them as a payload without building an intermediate map. Keys absent from the request
+     * are omitted: some servers reject unknown or null top-level keys.
+     */
+    public static void writeRequestFields(JsonGenerator generator, GraphQLRequest request) throws IOException {
+        generator.writeStringField("query", request.document());
+        if (request.operationName().isPresent()) {
+            generator.writeStringField("operationName", request.operationName().get());
+        }
+        if (!request.variables().isEmpty()) {
+            generator.writeFieldName("variables");
+            generator.writeObject(request.variables());
+        }
+        if (!request.extensions().isEmpty()) {
+            generator.writeFieldName("extensions");
+            generator.writeObject(request.extensions());
+        }
+    }
+
+    /** Parses a JSON object; anything else (truncated, not JSON, an array) is a protocol error. */
+    public static Map<String, Object> readObject(ObjectMapper mapper, byte[] body, String what) {
+        try {
+            Map<String, Object> value = mapper.readValue(body, OBJECT);
+            if (value == null) {
+                throw new TransportProtocolException(what + " is JSON null, not an object");
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw new TransportProtocolException(what + " is not a JSON object (" + e.getOriginalMessage()
+                    + "); received: " + excerpt(body), e);
+        } catch (IOException e) {
+            throw new TransportProtocolException(what + " could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses a JSON text; see {@link #readObject(ObjectMapper, byte[], String)}. */
+    public static Map<String, Object> readObject(ObjectMapper mapper, String body, String what) {
+        return readObject(mapper, body.getBytes(StandardCharsets.UTF_8), what);
+    }
+
+    /** Whether a parsed object is a GraphQL response: it has {@code data} or {@code errors}. */
+    public static boolean isGraphQLResponse(Map<String, Object> json) {
+        return json.containsKey("data") || json.get("errors") instanceof List<?> list && !list.isEmpty();
+    }
+
+    /**
+     * Turns a parsed GraphQL response into a result builder.
+     *
+     * @throws TransportProtocolException if it has neither {@code data} nor {@code errors}, or they
+     *                                    have the wrong shape
+     */
+    public static ExecutionResult.Builder toResult(Map<String, Object> json, String what) {
+        Object errors = json.get("errors");
+        if (!json.containsKey("data") && errors == null) {
+            throw new TransportProtocolException(what + " has neither 'data' nor 'errors', so it is not a GraphQL "
+                    + "response; keys received: " + json.keySet());
+        }
+        ExecutionResult.Builder result = ExecutionResult.builder();
+        if (json.containsKey("data")) {
+            result.data(objectOrNull(json.get("data"), what + " 'data'"));
+        }
+        if (errors != null) {
+            result.errors(toErrors(errors, what));
+        }
+        result.extensions(objectOrNull(json.get("extensions"), what + " 'extensions'"));
+        return result;
+    }
+
+    /** Parses an {@code errors} value: a list of error objects. */
+    public static List<GraphQLError> toErrors(Object errors, String what) {
+        if (!(errors instanceof List<?> list)) {
+            throw new TransportProtocolException(what + " 'errors' is not a list: " + shortText(errors));
+        }
+        List<GraphQLError> parsed = new ArrayList<>(list.size());
+        for (Object entry : list) {
+            parsed.add(toError(entry, what));
+        }
+        return parsed;
+    }
+
+    private static GraphQLError toError(Object entry, String what) {
+        if (!(entry instanceof Map<?, ?> error)) {
+            throw new TransportProtocolException(what + " has an error entry that is not an object: " + shortText(entry));
+        }
+        Object message = error.get("message");
+        List<GraphQLError.Location> locations = new ArrayList<>();
+        if (error.get("locations") instanceof List<?> list) {
+            for (Object location : list) {
+                if (location instanceof Map<?, ?> map && map.get("line") instanceof Number line
+                        && map.get("column") instanceof Number column) {
+                    locations.add(new GraphQLError.Location(line.intValue(), column.intValue()));
+                }
+            }
+        }
+        @SuppressWarnings("unchecked")
+        List<Object> path = error.get("path") instanceof List<?> list ? (List<Object>) list : null;
+        return new GraphQLError(message == null ? "(the server gave no message)" : message.toString(), locations,
+                path, objectOrNull(error.get("extensions"), what + " error 'extensions'"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> objectOrNull(Object value, String what) {
+        if (value == null || value instanceof Map<?, ?>) {
+            return (Map<String, Object>) value;
+        }
+        throw new TransportProtocolException(what + " is not an object: " + shortText(value));
+    }
+
+    /** The start of a body, for error messages: printable, at most a couple of hundred characters. */
+    public static String excerpt(byte[] body) {
+        if (body == null || body.length == 0) {
+            return "(empty body)";
+        }
+        String text = new String(body, 0, Math.min(body.length, EXCERPT_LENGTH * 4), StandardCharsets.UTF_8);
+        return shortText(text);
+    }
+
+    private static String shortText(Object value) {
+        String text = String.valueOf(value).replaceAll("\\s+", " ").strip();
+        return text.length() <= EXCERPT_LENGTH ? text : text.substring(0, EXCERPT_LENGTH) + "…";
+    }
+}

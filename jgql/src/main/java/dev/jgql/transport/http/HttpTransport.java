@@ -1,0 +1,219 @@
+package dev.jgql.transport.http;
+
+import dev.jgql.transport.Transport;
+import dev.jgql.transport.TransportConnection;
+import dev.jgql.transport.TransportContext;
+
+import javax.net.ssl.SSLContext;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * GraphQL over HTTP on the JDK's {@link HttpClient}: POST with a JSON body, or GET for queries when
+ * enabled; HTTP/1.1 or HTTP/2; TLS verified by default. Responses are classified as the GraphQL
+ * over HTTP specification says: a GraphQL body is a result whatever its status (errors included);
+ * any other body with an error status is a {@link dev.jgql.TransportServerException}; a malformed
+ * 2xx body is a {@link dev.jgql.TransportProtocolException}; a refused, reset or timed-out
+ * exchange is a {@link dev.jgql.TransportConnectionFailedException}.
+ *
+ * <pre>{@code
+ * HttpTransport transport = HttpTransport.builder(URI.create("https://host/graphql"))
+ *     .header("User-Agent", "my-service/1.0")
+ *     .headerSupplier(() -> Map.of("Authorization", "Bearer " + tokens.current()))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe. Each {@link #connect} makes its own {@link HttpClient} (with its
+ * own connection pool and threads, released when the connection closes) unless one is supplied
+ * with {@link Builder#httpClient}.
+ */
+public final class HttpTransport implements Transport {
+    private static final Set<String> RESERVED_HEADERS = Set.of("accept", "content-type");
+
+    final URI uri;
+    final Map<String, String> headers;
+    final Supplier<Map<String, String>> headerSupplier;
+    final boolean getForQueries;
+    final HttpClient.Version httpVersion;
+    final Duration connectTimeout;
+    final Duration requestTimeout;
+    final SSLContext sslContext;
+    final HttpClient httpClient;
+
+    private HttpTransport(Builder builder) {
+        this.uri = builder.uri;
+        this.headers = Map.copyOf(builder.headers);
+        this.headerSupplier = builder.headerSupplier;
+        this.getForQueries = builder.getForQueries;
+        this.httpVersion = builder.httpVersion != null ? builder.httpVersion
+                : "https".equalsIgnoreCase(uri.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
+        this.connectTimeout = builder.connectTimeout;
+        this.requestTimeout = builder.requestTimeout;
+        this.sslContext = builder.sslContext;
+        this.httpClient = builder.httpClient;
+    }
+
+    /**
+     * A builder for the GraphQL endpoint at {@code uri} ({@code http} or {@code https}).
+     *
+     * @throws IllegalArgumentException if the URI is not absolute http(s)
+     */
+    public static Builder builder(URI uri) {
+        return new Builder(uri);
+    }
+
+    /** The GraphQL endpoint. */
+    public URI uri() {
+        return uri;
+    }
+
+    @Override
+    public CompletableFuture<TransportConnection> connect(TransportContext context) {
+        // HTTP has no link to establish: connections are opened, pooled and reopened per request.
+        return CompletableFuture.completedFuture(new HttpConnection(this, context));
+    }
+
+    @Override
+    public String toString() {
+        return "HttpTransport{" + HttpConnection.redact(uri) + ", " + httpVersion + '}';
+    }
+
+    /**
+     * Builds an {@link HttpTransport}. Not thread-safe. Every setting has a default, given on its
+     * method.
+     */
+    public static final class Builder {
+        private final URI uri;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private Supplier<Map<String, String>> headerSupplier = Map::of;
+        private boolean getForQueries;
+        private HttpClient.Version httpVersion;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout;
+        private SSLContext sslContext;
+        private HttpClient httpClient;
+
+        private Builder(URI uri) {
+            Objects.requireNonNull(uri, "uri");
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+                throw new IllegalArgumentException("An HTTP transport needs an absolute http:// or https:// URI, not '"
+                        + HttpConnection.redact(uri) + "'; for ws:// use WebSocketTransport");
+            }
+            this.uri = uri;
+        }
+
+        /**
+         * A header sent with every request. {@code Accept} and {@code Content-Type} are set by jgql
+         * and cannot be changed. Default: none.
+         */
+        public Builder header(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("The " + name + " header is set by jgql as GraphQL over HTTP requires");
+            }
+            headers.put(name, value);
+            return this;
+        }
+
+        /** {@link #header} for each entry. */
+        public Builder headers(Map<String, String> headers) {
+            headers.forEach(this::header);
+            return this;
+        }
+
+        /**
+         * Headers computed for every request, after the static ones (and replacing those of the
+         * same name): the place for a token that is refreshed. Called on the calling thread; must
+         * be fast and thread-safe. Default: none.
+         */
+        public Builder headerSupplier(Supplier<Map<String, String>> headerSupplier) {
+            this.headerSupplier = Objects.requireNonNull(headerSupplier, "headerSupplier");
+            return this;
+        }
+
+        /**
+         * Whether queries go as GET requests (cacheable by proxies). Mutations always go as POST.
+         * If the server answers GET with 405 or 414, the query is sent again as POST. Default
+         * {@code false}: everything is POST.
+         */
+        public Builder useGetForQueries(boolean getForQueries) {
+            this.getForQueries = getForQueries;
+            return this;
+        }
+
+        /**
+         * The preferred HTTP version. Default: HTTP/2 for {@code https} (negotiated with ALPN,
+         * falling back to HTTP/1.1), HTTP/1.1 for {@code http} (HTTP/2 over cleartext needs an
+         * upgrade that not every server or proxy handles well).
+         */
+        public Builder httpVersion(HttpClient.Version httpVersion) {
+            this.httpVersion = Objects.requireNonNull(httpVersion, "httpVersion");
+            return this;
+        }
+
+        /** How long opening a TCP (and TLS) connection may take. Default 10 seconds. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = positive(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * How long one HTTP exchange may take once sent. Default: none, because the client's
+         * execute timeout already bounds every call.
+         */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = positive(requestTimeout, "requestTimeout");
+            return this;
+        }
+
+        /**
+         * The TLS context, e.g. one that trusts a private CA. Certificates are always verified.
+         * Default: the JDK's default context.
+         */
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
+        }
+
+        /**
+         * An {@link HttpClient} of the application's to send with, instead of one per connection.
+         * jgql never closes it; its own version, timeouts and TLS settings then apply, so this
+         * cannot be combined with {@link #httpVersion}, {@link #sslContext} or a non-default
+         * {@link #connectTimeout}. Default: none.
+         */
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+            return this;
+        }
+
+        private static Duration positive(Duration duration, String name) {
+            Objects.requireNonNull(duration, name);
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + duration);
+            }
+            return duration;
+        }
+
+        /**
+         * @throws IllegalStateException if {@link #httpClient} is combined with settings it overrides
+         */
+        public HttpTransport build() {
+            if (httpClient != null && (httpVersion != null || sslContext != null
+                    || !connectTimeout.equals(Duration.ofSeconds(10)))) {
+                throw new IllegalStateException("A supplied HttpClient brings its own version, TLS and connect "
+                        + "timeout: configure them on the HttpClient instead");
+            }
+            return new HttpTransport(this);
+        }
+    }
+}

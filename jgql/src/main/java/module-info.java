@@ -1,0 +1,15 @@
+/**
+ * jgql: a GraphQL client whose centrepiece is one permanent, self-healing session.
+ * Only the public API and the transport SPI are exported; {@code dev.jgql.internal} is not.
+ */
+module dev.jgql {
+    requires transitive java.net.http;
+    requires transitive com.fasterxml.jackson.databind;
+    requires transitive dev.failsafe.core;
+    requires com.graphqljava;
+    requires org.slf4j;
+
+    exports dev.jgql;
+    exports dev.jgql.transport;
+    exports dev.jgql.transport.http;
+}
