@@ -5,6 +5,7 @@ import dev.jgql.internal.BlockingSession;
 import dev.jgql.internal.ConnectedSession;
 import dev.jgql.internal.Futures;
 import dev.jgql.internal.GraphQLJson;
+import dev.jgql.internal.ReconnectingSessionImpl;
 import dev.jgql.internal.SchedulerLease;
 import dev.jgql.transport.Transport;
 import dev.jgql.transport.TransportContext;
@@ -17,6 +18,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 /**
  * The entry point: one client per GraphQL backend, built once and shared by every thread. The
@@ -43,6 +46,7 @@ public final class Client implements AutoCloseable {
     private final ObjectMapper objectMapper;
     private final SchedulerLease scheduler;
     private final Set<AsyncSession> openSessions = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<ReconnectingSessionImpl> permanent = new AtomicReference<>();
 
     private Client(Builder builder) {
         this.transport = Objects.requireNonNull(builder.transport, "transport: call Client.builder().transport(...)");
@@ -102,11 +106,58 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * Closes every session this client opened; completes when their links are released. The
-     * client can connect again afterwards.
+     * Opens the client's permanent session, which reconnects by itself: the counterpart of gql's
+     * {@code connect_async(reconnecting=True)}. The future completes once the first link is up
+     * (or at once, see {@link Reconnect.Builder#awaitFirstConnection}); with the default connect
+     * policy it keeps trying forever, so bound your wait if the backend may be down at start-up.
+     * The session is also reachable with {@link #session()} and closed by {@link #closeAsync()}.
+     *
+     * <pre>{@code
+     * ReconnectingSession session = client.connectAsync(Reconnect.defaults()).join();
+     * }</pre>
+     *
+     * @throws IllegalStateException if the client already has an open permanent session
+     */
+    public CompletableFuture<ReconnectingSession> connectAsync(Reconnect reconnect) {
+        Objects.requireNonNull(reconnect, "reconnect");
+        ScheduledExecutorService timers = scheduler.acquire();
+        ReconnectingSessionImpl[] self = new ReconnectingSessionImpl[1];
+        self[0] = new ReconnectingSessionImpl(transport, TransportContext.of(timers, clock, objectMapper),
+                executeTimeout, reconnect, () -> {
+                    permanent.compareAndSet(self[0], null);
+                    scheduler.release();
+                });
+        if (!permanent.compareAndSet(null, self[0])) {
+            scheduler.release();
+            throw new IllegalStateException("This client already has a permanent session: use client.session(), "
+                    + "or close it with client.closeAsync() before connecting again");
+        }
+        return self[0].start();
+    }
+
+    /**
+     * The permanent session opened by {@link #connectAsync(Reconnect)}: the counterpart of gql's
+     * {@code client.session}, for code that has the client but not the session.
+     *
+     * @throws IllegalStateException if there is none (not connected yet, or closed)
+     */
+    public ReconnectingSession session() {
+        ReconnectingSession session = permanent.get();
+        if (session == null) {
+            throw new IllegalStateException("This client has no permanent session: call connectAsync(Reconnect) first");
+        }
+        return session;
+    }
+
+    /**
+     * Closes the permanent session and every other session this client opened; completes when
+     * their links are released, promptly in any state (mid-backoff included). Pending calls fail
+     * with {@link TransportClosedException}. The client can connect again afterwards.
      */
     public CompletableFuture<Void> closeAsync() {
-        List<CompletableFuture<Void>> closing = openSessions.stream().map(AsyncSession::closeAsync).toList();
+        List<CompletableFuture<Void>> closing = Stream.concat(Stream.ofNullable(permanent.get()), openSessions.stream())
+                .map(AsyncSession::closeAsync)
+                .toList();
         return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
     }
 

@@ -1,6 +1,8 @@
 package dev.jgql.internal;
 
 import dev.jgql.ExecutionResult;
+import dev.jgql.GraphQLRequest;
+import dev.jgql.ResubscriptionListener;
 import dev.jgql.TransportQueryException;
 
 import java.util.Map;
@@ -11,18 +13,34 @@ import java.util.concurrent.Flow;
  * stops the operation on the server) and ends the stream with {@link TransportQueryException}.
  * One event in, at most one out, so demand passes through unchanged.
  */
-final class DataPublisher implements Flow.Publisher<Map<String, Object>> {
+public final class DataPublisher implements Flow.Publisher<Map<String, Object>> {
     private final Flow.Publisher<ExecutionResult> upstream;
 
-    DataPublisher(Flow.Publisher<ExecutionResult> upstream) {
+    public DataPublisher(Flow.Publisher<ExecutionResult> upstream) {
         this.upstream = upstream;
     }
 
     @Override
     public void subscribe(Flow.Subscriber<? super Map<String, Object>> downstream) {
-        upstream.subscribe(new Flow.Subscriber<>() {
-            private Flow.Subscription subscription;
-            private boolean done;
+        upstream.subscribe(new DataSubscriber(downstream));
+    }
+
+    /** Also forwards resubscription news to a downstream that listens for it. */
+    private static final class DataSubscriber implements Flow.Subscriber<ExecutionResult>, ResubscriptionListener {
+        private final Flow.Subscriber<? super Map<String, Object>> downstream;
+        private Flow.Subscription subscription;
+        private boolean done;
+
+        DataSubscriber(Flow.Subscriber<? super Map<String, Object>> downstream) {
+            this.downstream = downstream;
+        }
+
+        @Override
+        public void onResubscribed(GraphQLRequest request) {
+            if (downstream instanceof ResubscriptionListener listener) {
+                listener.onResubscribed(request);
+            }
+        }
 
             @Override
             public void onSubscribe(Flow.Subscription subscription) {
@@ -59,6 +77,5 @@ final class DataPublisher implements Flow.Publisher<Map<String, Object>> {
                     downstream.onComplete();
                 }
             }
-        });
     }
 }

@@ -57,6 +57,11 @@ public final class Futures {
         return bounded;
     }
 
+    /** Wraps a failure so it can be thrown from a dependent stage and reach the caller unchanged. */
+    public static CompletionException asCompletionException(Throwable failure) {
+        return failure instanceof CompletionException completion ? completion : new CompletionException(failure);
+    }
+
     /** Strips the {@link CompletionException} wrappers that dependent stages add. */
     public static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;

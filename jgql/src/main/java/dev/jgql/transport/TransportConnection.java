@@ -56,6 +56,16 @@ public interface TransportConnection {
      */
     CompletionStage<TransportClosedException> whenClosed();
 
+    /**
+     * Whether opening this connection proved nothing about the server, because there is no link
+     * of its own (HTTP opens sockets per request). A session that must know the server is
+     * reachable, such as a reconnecting one, then sends a probe request. Default {@code false}:
+     * a connection that completed {@link Transport#connect} is talking to its server.
+     */
+    default boolean needsProbe() {
+        return false;
+    }
+
     /** Whether the link can still carry operations. */
     boolean isOpen();
 

@@ -92,9 +92,14 @@ final class HttpConnection implements TransportConnection {
     }
 
     @Override
+    public boolean needsProbe() {
+        return true;
+    }
+
+    @Override
     public CompletableFuture<ExecutionResult> execute(GraphQLRequest request) {
         if (!open.get()) {
-            return CompletableFuture.failedFuture(closedByClient());
+            return CompletableFuture.failedFuture(notSentClosed());
         }
         boolean get = transport.getForQueries && request.operationType() == OperationType.QUERY;
         CompletableFuture<ExecutionResult> result = send(request, get);
@@ -102,7 +107,7 @@ final class HttpConnection implements TransportConnection {
         result.whenComplete((value, failure) -> pending.remove(result));
         if (!open.get()) {
             // close() may have swept the pending set just before this request joined it
-            result.completeExceptionally(closedByClient());
+            result.completeExceptionally(closedInFlight());
         }
         return result;
     }
@@ -117,7 +122,7 @@ final class HttpConnection implements TransportConnection {
         }
         HttpClient sender = client;
         if (sender == null) {
-            return CompletableFuture.failedFuture(closedByClient());
+            return CompletableFuture.failedFuture(notSentClosed());
         }
         LOG.debug(">>> {} {} {}", httpRequest.method(), redact(transport.uri), request);
         CompletableFuture<HttpResponse<byte[]>> exchange = sender.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
@@ -299,7 +304,7 @@ final class HttpConnection implements TransportConnection {
         }
         String where = redact(transport.uri);
         if (!open.get()) {
-            return closedByClient();
+            return closedInFlight();
         }
         if (failure instanceof HttpConnectTimeoutException) {
             return new TransportConnectionFailedException("Could not connect to " + where + " within "
@@ -331,6 +336,16 @@ final class HttpConnection implements TransportConnection {
         return new TransportClosedException("The HTTP connection to " + redact(transport.uri) + " was closed by the client");
     }
 
+    private TransportConnectionFailedException notSentClosed() {
+        return new TransportConnectionFailedException("The HTTP connection to " + redact(transport.uri)
+                + " is closed; the request was not sent", false, null);
+    }
+
+    private TransportConnectionFailedException closedInFlight() {
+        return new TransportConnectionFailedException("The HTTP connection to " + redact(transport.uri)
+                + " was closed by the client while the request was in flight; it may have been applied", true, null);
+    }
+
     /** The URI without user info and query, which may hold credentials. */
     static String redact(URI uri) {
         String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
@@ -357,9 +372,9 @@ final class HttpConnection implements TransportConnection {
     @Override
     public CompletableFuture<Void> close() {
         if (open.compareAndSet(true, false)) {
-            TransportClosedException reason = closedByClient();
+            TransportConnectionFailedException inFlight = closedInFlight();
             for (CompletableFuture<?> request : pending) {
-                request.completeExceptionally(reason);
+                request.completeExceptionally(inFlight);
             }
             HttpClient owned = executor == null ? null : client;
             client = null;
@@ -367,7 +382,7 @@ final class HttpConnection implements TransportConnection {
                 shutdown(owned);
                 executor.shutdownNow();
             }
-            closed.complete(reason);
+            closed.complete(closedByClient());
         }
         return CompletableFuture.completedFuture(null);
     }

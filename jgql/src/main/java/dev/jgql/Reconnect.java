@@ -1,0 +1,241 @@
+package dev.jgql;
+
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.RetryPolicyBuilder;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * How a {@link ReconnectingSession} reconnects and retries: the Java counterpart of gql's
+ * {@code connect_async(reconnecting=True, retry_connect=…, retry_execute=…)}. Immutable; built
+ * by {@link #builder()}, every setting documented with its default.
+ *
+ * <pre>{@code
+ * // the seed's defaults: reconnect forever with backoff up to 60 s, 5 tries per execute
+ * client.connectAsync(Reconnect.defaults());
+ *
+ * // wait at most 5 minutes between connection retries
+ * RetryPolicy<Object> connect = Reconnect.backoff(Duration.ofSeconds(1), Duration.ofMinutes(5))
+ *     .handle(Exception.class).withMaxRetries(-1).build();
+ * // only 3 tries per execute, never on GraphQL errors
+ * RetryPolicy<Object> execute = Reconnect.backoff(Duration.ofSeconds(1), Duration.ofSeconds(10))
+ *     .withMaxAttempts(3).abortOn(TransportQueryException.class).build();
+ * client.connectAsync(Reconnect.builder().retryConnect(connect).retryExecute(execute).build());
+ *
+ * // no execute retry at all (gql's retry_execute=False)
+ * client.connectAsync(Reconnect.builder().noExecuteRetry().build());
+ * }</pre>
+ *
+ * <p>Policies are Failsafe {@link RetryPolicy}s; their delays run on the client's scheduler, so a
+ * fake scheduler drives them in tests. A policy's own listeners ({@code onRetry}, …) are called
+ * as Failsafe documents.
+ */
+public final class Reconnect {
+    private static final Reconnect DEFAULTS = builder().build();
+    private static final GraphQLRequest DEFAULT_PROBE = Gql.gql("query jgqlProbe { __typename }", "jgqlProbe");
+
+    private final RetryPolicy<Object> retryConnect;
+    private final RetryPolicy<Object> retryExecute;
+    private final boolean retryUnsafeMutations;
+    private final boolean awaitFirstConnection;
+    private final ResubscribeHook resubscribeHook;
+    private final GraphQLRequest probe;
+
+    private Reconnect(Builder builder) {
+        this.retryConnect = builder.retryConnect != null ? builder.retryConnect
+                : backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)).handle(Exception.class).withMaxRetries(-1).build();
+        this.retryExecute = builder.noExecuteRetry ? RetryPolicy.builder().withMaxRetries(0).build()
+                : builder.retryExecute != null ? builder.retryExecute
+                : backoff(Duration.ofMillis(200), Duration.ofSeconds(5)).handle(Exception.class)
+                        .abortOn(TransportQueryException.class).withMaxAttempts(5).build();
+        this.retryUnsafeMutations = builder.retryUnsafeMutations;
+        this.awaitFirstConnection = builder.awaitFirstConnection;
+        this.resubscribeHook = builder.resubscribeHook;
+        this.probe = builder.probe;
+    }
+
+    /** The seed's behaviour; see {@link Builder} for every default. */
+    public static Reconnect defaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A Failsafe policy builder with exponential backoff and jitter, as gql's {@code backoff.expo}:
+     * the n-th retry waits a random time between half and all of {@code first × 2^(n-1)}, and
+     * never more than {@code max}. Add what to handle and how many tries.
+     *
+     * <pre>{@code
+     * RetryPolicy<Object> policy = Reconnect.backoff(Duration.ofSeconds(1), Duration.ofSeconds(60))
+     *     .handle(Exception.class).withMaxRetries(-1).build();
+     * }</pre>
+     */
+    public static RetryPolicyBuilder<Object> backoff(Duration first, Duration max) {
+        Objects.requireNonNull(first, "first");
+        Objects.requireNonNull(max, "max");
+        if (first.isNegative() || first.isZero() || max.compareTo(first) < 0) {
+            throw new IllegalArgumentException("Backoff needs 0 < first <= max, got " + first + " and " + max);
+        }
+        // Failsafe's own jitter is applied after its cap, so delays could exceed max; this keeps
+        // the seed's promise that no wait is longer than the cap.
+        return RetryPolicy.builder().withDelayFn(context -> {
+            int retry = Math.max(1, context.getAttemptCount());
+            long ceiling = first.toNanos();
+            for (int i = 1; i < retry && ceiling < max.toNanos(); i++) {
+                ceiling *= 2;
+            }
+            ceiling = Math.min(ceiling, max.toNanos());
+            return Duration.ofNanos(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+        });
+    }
+
+    /** The policy for opening a link. */
+    public RetryPolicy<Object> retryConnect() {
+        return retryConnect;
+    }
+
+    /** The policy for each execute. */
+    public RetryPolicy<Object> retryExecute() {
+        return retryExecute;
+    }
+
+    /** Whether mutations may be retried even when they may already have been applied. */
+    public boolean retryUnsafeMutations() {
+        return retryUnsafeMutations;
+    }
+
+    /** Whether {@code connectAsync} completes only once the first link is up. */
+    public boolean awaitFirstConnection() {
+        return awaitFirstConnection;
+    }
+
+    /** The resubscription hook, or {@code null} when subscriptions end with their link. */
+    public ResubscribeHook resubscribeHook() {
+        return resubscribeHook;
+    }
+
+    /** The request that checks a backend is reachable, for transports without a link of their own (HTTP). */
+    public GraphQLRequest probe() {
+        return probe;
+    }
+
+    /**
+     * Chooses the request that resubscribes a subscription after a reconnect: the place to resume
+     * from a cursor. Called on a jgql thread; must return quickly.
+     *
+     * <pre>{@code
+     * Reconnect.builder().resubscribe((request, lastEvent) -> lastEvent == null ? request
+     *     : request.withVariables(Map.of("after", lastEvent.data().get("cursor"))));
+     * }</pre>
+     */
+    @FunctionalInterface
+    public interface ResubscribeHook {
+        /**
+         * @param request   the request the subscription last ran with
+         * @param lastEvent the last event delivered before the link broke, or {@code null}
+         * @return the request to subscribe with now
+         */
+        GraphQLRequest next(GraphQLRequest request, ExecutionResult lastEvent);
+    }
+
+    /** Builds {@link Reconnect} options. Not thread-safe. */
+    public static final class Builder {
+        private RetryPolicy<Object> retryConnect;
+        private RetryPolicy<Object> retryExecute;
+        private boolean noExecuteRetry;
+        private boolean retryUnsafeMutations;
+        private boolean awaitFirstConnection = true;
+        private ResubscribeHook resubscribeHook;
+        private GraphQLRequest probe = DEFAULT_PROBE;
+
+        private Builder() {
+        }
+
+        /**
+         * The policy for opening a link, first and after every break. Default: any exception,
+         * forever, exponential backoff from 1 s with jitter, capped at 60 s ({@link #backoff}).
+         * If a policy gives up, requests waiting for the link fail with the last connect failure
+         * and the next request starts connecting again.
+         */
+        public Builder retryConnect(RetryPolicy<Object> retryConnect) {
+            this.retryConnect = Objects.requireNonNull(retryConnect, "retryConnect");
+            return this;
+        }
+
+        /**
+         * The policy for each execute. Default: at most 5 attempts, exponential backoff from
+         * 200 ms with jitter, capped at 5 s, never on {@link TransportQueryException}. Whatever
+         * the policy, GraphQL errors are answers and are never retried, and a mutation is retried
+         * only when provably not sent unless {@link #retryUnsafeMutations} is set.
+         */
+        public Builder retryExecute(RetryPolicy<Object> retryExecute) {
+            this.retryExecute = Objects.requireNonNull(retryExecute, "retryExecute");
+            this.noExecuteRetry = false;
+            return this;
+        }
+
+        /** Each execute is tried once (gql's {@code retry_execute=False}). Default: retries on. */
+        public Builder noExecuteRetry() {
+            this.noExecuteRetry = true;
+            this.retryExecute = null;
+            return this;
+        }
+
+        /**
+         * Whether a mutation may be retried after a failure that may have happened after the
+         * server received it — so it may be applied twice. Only for idempotent mutations.
+         * Default {@code false}: a mutation is retried only when the request provably never left.
+         */
+        public Builder retryUnsafeMutations(boolean retryUnsafeMutations) {
+            this.retryUnsafeMutations = retryUnsafeMutations;
+            return this;
+        }
+
+        /**
+         * Whether {@code connectAsync} completes only once the first link is up (as in gql).
+         * {@code false} completes it at once, so a service can start while its backend is down;
+         * requests then wait for the link up to their timeout. Default {@code true}.
+         */
+        public Builder awaitFirstConnection(boolean awaitFirstConnection) {
+            this.awaitFirstConnection = awaitFirstConnection;
+            return this;
+        }
+
+        /**
+         * Resubscribes active subscriptions after a reconnect with this hook choosing the request
+         * (same request, or fresh variables to resume from a cursor). The transport gives the new
+         * operation a new id; a subscriber that implements {@link ResubscriptionListener} is told,
+         * because events may have been missed. Default: off — a broken link ends subscriptions with
+         * {@link TransportClosedException}, as in gql.
+         */
+        public Builder resubscribe(ResubscribeHook hook) {
+            this.resubscribeHook = Objects.requireNonNull(hook, "hook");
+            return this;
+        }
+
+        /** {@link #resubscribe(ResubscribeHook)} with the same request each time. */
+        public Builder resubscribe() {
+            return resubscribe((request, lastEvent) -> request);
+        }
+
+        /**
+         * The request sent to check that a backend without a link of its own (HTTP) is reachable
+         * before the session counts as connected; any GraphQL answer, errors included, counts.
+         * Default: {@code query jgqlProbe { __typename }}.
+         */
+        public Builder probe(GraphQLRequest probe) {
+            this.probe = Objects.requireNonNull(probe, "probe");
+            return this;
+        }
+
+        public Reconnect build() {
+            return new Reconnect(this);
+        }
+    }
+}
