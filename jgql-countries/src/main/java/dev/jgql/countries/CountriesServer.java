@@ -82,8 +82,9 @@ public final class CountriesServer implements AutoCloseable {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be in 0..65535 but was " + port);
     }
-    // One event loop is plenty for a test backend and keeps every data fetcher on a single thread.
-    // File caching is off because the server serves no files and should leave nothing on disk.
+    // One event loop and minimal pools: nothing here blocks, a test JVM may run several servers, and a
+    // single event loop keeps every data fetcher on one thread. File caching is off because the server
+    // serves no files and should leave nothing on disk.
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(1)
         .setWorkerPoolSize(1)
@@ -100,7 +101,7 @@ public final class CountriesServer implements AutoCloseable {
       // Two routes on one path because Vert.x Web refuses a body handler after the WebSocket handler (a
       // user handler) and a protocol-upgrade handler after a body handler. The WebSocket handler passes
       // requests that are not upgrades on to the next route.
-      router.route(PATH).handler(GraphQLWSHandler.builder(graphQL).build());
+      router.route(PATH).handler(GraphQLWSHandler.create(graphQL));
       router.route(PATH)
           // No file uploads: GraphQL multipart requests are not served, and uploads would write to disk.
           .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
@@ -121,22 +122,22 @@ public final class CountriesServer implements AutoCloseable {
     }
   }
 
-  /** The TCP port the server listens on; the chosen port when it was started with port 0. */
+  /** {@return the TCP port the server listens on, the chosen one when it was started with port 0} */
   public int port() {
     return port;
   }
 
-  /** The GraphQL-over-HTTP endpoint, {@code http://127.0.0.1:PORT/graphql}. */
+  /** {@return the GraphQL-over-HTTP endpoint, {@code http://127.0.0.1:PORT/graphql}} */
   public URI httpUri() {
     return URI.create("http://" + HOST + ":" + port + PATH);
   }
 
-  /** The {@code graphql-transport-ws} endpoint, {@code ws://127.0.0.1:PORT/graphql}. */
+  /** {@return the {@code graphql-transport-ws} endpoint, {@code ws://127.0.0.1:PORT/graphql}} */
   public URI webSocketUri() {
     return URI.create("ws://" + HOST + ":" + port + PATH);
   }
 
-  /** The counter changed by {@code mutation { increment }}, also readable as {@code query { counter }}. */
+  /** {@return the counter changed by {@code mutation { increment }}, also served as {@code query { counter }}} */
   public long counter() {
     return ledger.counter();
   }
@@ -145,20 +146,24 @@ public final class CountriesServer implements AutoCloseable {
    * How many times each {@code requestId} passed to {@code increment} has been applied. A value above 1
    * means a client sent the same mutation more than once: the server applies every call.
    *
-   * @return an immutable snapshot
+   * @return an immutable snapshot, from request id to count
    */
   public Map<String, Integer> appliedRequestIds() {
     return ledger.appliedRequestIds();
   }
 
-  /** How many times {@code increment} has been applied with this {@code requestId}; 0 if never. */
+  /**
+   * {@return how many times {@code increment} has been applied with this request id; 0 if never}
+   *
+   * @param requestId the {@code requestId} argument a client passed to {@code increment}
+   */
   public int timesApplied(String requestId) {
     return ledger.timesApplied(requestId);
   }
 
   /**
-   * The number of {@code countdown} subscriptions still running, so tests can check that a client's
-   * cancellation (or a dropped connection) stopped the server-side stream.
+   * {@return the number of {@code countdown} subscriptions still running} Tests use it to check that a
+   * client's cancellation, or a dropped connection, stopped the server-side stream and its timer.
    */
   public int activeCountdowns() {
     return activeCountdowns.get();
