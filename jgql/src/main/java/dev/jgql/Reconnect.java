@@ -33,8 +33,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * as Failsafe documents.
  */
 public final class Reconnect {
-    private static final Reconnect DEFAULTS = builder().build();
+    // Declared before DEFAULTS: static fields initialise in order, and the builder reads this one.
     private static final GraphQLRequest DEFAULT_PROBE = Gql.gql("query jgqlProbe { __typename }", "jgqlProbe");
+    private static final Reconnect DEFAULTS = builder().build();
 
     private final RetryPolicy<Object> retryConnect;
     private final RetryPolicy<Object> retryExecute;

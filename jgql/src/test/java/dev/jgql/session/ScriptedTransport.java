@@ -1,0 +1,121 @@
+package dev.jgql.session;
+
+import dev.jgql.ExecutionResult;
+import dev.jgql.GraphQLRequest;
+import dev.jgql.TransportClosedException;
+import dev.jgql.transport.Transport;
+import dev.jgql.transport.TransportConnection;
+import dev.jgql.transport.TransportContext;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
+import java.util.concurrent.SubmissionPublisher;
+
+/**
+ * An implementation of the transport SPI whose every outcome the test decides, synchronously:
+ * with a fake scheduler this makes the session's timing rules deterministic. The real transports
+ * are exercised against real servers elsewhere.
+ */
+final class ScriptedTransport implements Transport {
+    final List<CompletableFuture<TransportConnection>> connects = new CopyOnWriteArrayList<>();
+    final boolean needsProbe;
+
+    ScriptedTransport(boolean needsProbe) {
+        this.needsProbe = needsProbe;
+    }
+
+    @Override
+    public CompletableFuture<TransportConnection> connect(TransportContext context) {
+        CompletableFuture<TransportConnection> attempt = new CompletableFuture<>();
+        connects.add(attempt);
+        return attempt;
+    }
+
+    CompletableFuture<TransportConnection> lastConnect() {
+        return connects.get(connects.size() - 1);
+    }
+
+    /** Completes the last connect attempt with a new link and returns it. */
+    Link acceptLast() {
+        Link link = new Link(needsProbe);
+        lastConnect().complete(link);
+        return link;
+    }
+
+    static ExecutionResult data(Map<String, Object> data) {
+        return ExecutionResult.builder().data(data).build();
+    }
+
+    /** One scripted link: every execute waits until the test answers it. */
+    static final class Link implements TransportConnection {
+        final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+        final List<SubmissionPublisher<ExecutionResult>> streams = new CopyOnWriteArrayList<>();
+        final List<GraphQLRequest> subscribed = new CopyOnWriteArrayList<>();
+        final CompletableFuture<TransportClosedException> closed = new CompletableFuture<>();
+        private final boolean needsProbe;
+
+        Link(boolean needsProbe) {
+            this.needsProbe = needsProbe;
+        }
+
+        record Exchange(GraphQLRequest request, CompletableFuture<ExecutionResult> answer) {
+        }
+
+        @Override
+        public CompletableFuture<ExecutionResult> execute(GraphQLRequest request) {
+            CompletableFuture<ExecutionResult> answer = new CompletableFuture<>();
+            if (closed.isDone()) {
+                answer.completeExceptionally(closed.join());
+            } else {
+                exchanges.add(new Exchange(request, answer));
+            }
+            return answer;
+        }
+
+        Exchange last() {
+            return exchanges.get(exchanges.size() - 1);
+        }
+
+        @Override
+        public Flow.Publisher<ExecutionResult> subscribe(GraphQLRequest request) {
+            // Runnable::run delivers synchronously on the test's thread.
+            SubmissionPublisher<ExecutionResult> stream = new SubmissionPublisher<>(Runnable::run, 16);
+            streams.add(stream);
+            subscribed.add(request);
+            return stream;
+        }
+
+        @Override
+        public boolean needsProbe() {
+            return needsProbe;
+        }
+
+        @Override
+        public CompletionStage<TransportClosedException> whenClosed() {
+            return closed;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return !closed.isDone();
+        }
+
+        /** The link breaks: pending exchanges and streams fail with the reason. */
+        void breakWith(TransportClosedException reason) {
+            if (closed.complete(reason)) {
+                exchanges.forEach(exchange -> exchange.answer().completeExceptionally(reason));
+                streams.forEach(stream -> stream.closeExceptionally(reason));
+            }
+        }
+
+        @Override
+        public CompletableFuture<Void> close() {
+            breakWith(new TransportClosedException("closed by the client"));
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+}
