@@ -1,0 +1,27 @@
+package dev.jgql.transport.http;
+
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
+
+/** Checks that no thread jgql started outlives its client. */
+final class Threads {
+    private Threads() {
+    }
+
+    /**
+     * JDK 17's HttpClient ends its selector thread only once the client is unreachable, so this
+     * waits a bounded time, nudging the garbage collector.
+     */
+    static void assertNoJgqlThreadLeft() {
+        await("jgql and HttpClient threads to end").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    System.gc();
+                    org.assertj.core.api.Assertions.assertThat(Thread.getAllStackTraces().keySet())
+                            .extracting(Thread::getName)
+                            .filteredOn(name -> name.startsWith("jgql-http") || name.startsWith("jgql-scheduler")
+                                    || name.startsWith("HttpClient-"))
+                            .isEmpty();
+                });
+    }
+}
