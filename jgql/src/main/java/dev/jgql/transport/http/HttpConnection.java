@@ -315,11 +315,24 @@ final class HttpConnection implements TransportConnection {
                     + transport.requestTimeout.toMillis() + " ms; the request may have been applied", true, failure);
         }
         if (isConnectFailure(failure)) {
-            return new TransportConnectionFailedException("Could not connect to " + where + " (" + failure
+            return new TransportConnectionFailedException("Could not connect to " + where + " (" + describe(failure)
                     + "); the request was not sent. Is the server running?", false, failure);
         }
         return new TransportConnectionFailedException("The connection to " + where + " failed during the exchange ("
-                + failure + "); the request may have reached the server", true, failure);
+                + describe(failure) + "); the request may have reached the server", true, failure);
+    }
+
+    /** The innermost cause that says something: the JDK's refusal, for one, has no message at all. */
+    private static String describe(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
+                return cause.getMessage();
+            }
+            if (cause instanceof ConnectException) {
+                return "connection refused";
+            }
+        }
+        return failure.getClass().getSimpleName();
     }
 
     private static boolean isConnectFailure(Throwable failure) {

@@ -205,7 +205,8 @@ class HttpTransportFaultTest {
 
         assertThatThrownBy(this::execute).isInstanceOfSatisfying(TransportConnectionFailedException.class, e -> {
             assertThat(e.requestMayHaveBeenSent()).isFalse();
-            assertThat(e.getMessage()).contains("was not sent").contains(nobodyListens.getHost());
+            assertThat(e.getMessage()).contains("was not sent").contains(nobodyListens.getHost())
+                    .contains("connection refused");
         });
     }
 

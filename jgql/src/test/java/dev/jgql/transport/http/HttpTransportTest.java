@@ -128,6 +128,6 @@ class HttpTransportTest {
 
         assertThatThrownBy(() -> session.execute(CONTINENT, Map.of("code", "EU")).join())
                 .cause().isInstanceOf(TransportClosedException.class).hasMessageContaining("closed");
-        Threads.assertNoJgqlThreadLeft();
+        LeakChecks.assertNoJgqlThreadLeft();
     }
 }

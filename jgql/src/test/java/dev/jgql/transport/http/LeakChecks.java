@@ -5,15 +5,15 @@ import java.time.Duration;
 import static org.awaitility.Awaitility.await;
 
 /** Checks that no thread jgql started outlives its client. */
-final class Threads {
-    private Threads() {
+public final class LeakChecks {
+    private LeakChecks() {
     }
 
     /**
      * JDK 17's HttpClient ends its selector thread only once the client is unreachable, so this
      * waits a bounded time, nudging the garbage collector.
      */
-    static void assertNoJgqlThreadLeft() {
+    public static void assertNoJgqlThreadLeft() {
         await("jgql and HttpClient threads to end").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> {
                     System.gc();
