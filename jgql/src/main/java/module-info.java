@@ -12,4 +12,5 @@ module dev.jgql {
     exports dev.jgql;
     exports dev.jgql.transport;
     exports dev.jgql.transport.http;
+    exports dev.jgql.transport.ws;
 }

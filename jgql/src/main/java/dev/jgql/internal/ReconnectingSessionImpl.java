@@ -235,7 +235,7 @@ public final class ReconnectingSessionImpl implements ReconnectingSession {
         final CompletableFuture<ExecutionResult> outcome = new CompletableFuture<>();
         final List<Throwable> failures = new ArrayList<>();
         final CompletableFuture<Object> retries;
-        Instant notBefore;
+        volatile Instant notBefore;
 
         Call(GraphQLRequest request) {
             this.request = request;
