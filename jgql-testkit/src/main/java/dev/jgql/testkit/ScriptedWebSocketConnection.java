@@ -200,7 +200,10 @@ public final class ScriptedWebSocketConnection {
         return sendFrame(true, 0x8, payload);
     }
 
-    /** Closes the TCP connection at once, with no close frame (the client sees an abnormal closure, 1006). */
+    /**
+     * Closes the TCP connection at once with a reset (RST) and no close frame, like a crashed
+     * server or a proxy that gave up: the client sees a "connection reset" error.
+     */
     public void dropConnection() {
         synchronized (this) {
             paused = false;
