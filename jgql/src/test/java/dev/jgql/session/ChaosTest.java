@@ -13,6 +13,7 @@ import dev.jgql.countries.CountriesServer;
 import dev.jgql.testkit.ChaosProxy;
 import dev.jgql.transport.Transport;
 import dev.jgql.transport.http.HttpTransport;
+import dev.jgql.transport.ws.WebSocketTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -43,6 +44,8 @@ import static org.awaitility.Awaitility.await;
 @Timeout(120)
 class ChaosTest {
     private static final GraphQLRequest CONTINENT = gql("query C($code: ID!) { continent(code: $code) { name } }");
+    private static final Duration KEEP_ALIVE_INTERVAL = Duration.ofMillis(500);
+    private static final Duration KEEP_ALIVE_DEADLINE = Duration.ofMillis(500);
     private static final GraphQLRequest INCREMENT = gql("mutation I($id: String) { increment(by: 1, requestId: $id) }");
 
     private CountriesServer backend;
@@ -68,6 +71,8 @@ class ChaosTest {
     private Transport transport(String kind) {
         return switch (kind) {
             case "http" -> HttpTransport.builder(proxy.httpUri("/graphql")).build();
+            case "ws" -> WebSocketTransport.builder(proxy.webSocketUri("/graphql"))
+                    .pingInterval(KEEP_ALIVE_INTERVAL).pongTimeout(KEEP_ALIVE_DEADLINE).build();
             default -> throw new IllegalArgumentException(kind);
         };
     }
@@ -84,10 +89,10 @@ class ChaosTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http"})
+    @ValueSource(strings = {"http", "ws"})
     void aThousandQueriesFrom16ThreadsAllSucceedWhileConnectionsAreKilled(String kind) throws Exception {
-        ReconnectingSession session = connect(kind);
         proxy.killRandomly(0.01, 42);
+        ReconnectingSession session = connect(kind);
         String[] codes = {"AF", "AN", "AS", "EU", "NA", "OC", "SA"};
         ExecutorService threads = Executors.newFixedThreadPool(16);
         try {
@@ -106,10 +111,10 @@ class ChaosTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http"})
+    @ValueSource(strings = {"http", "ws"})
     void fiveHundredMutationsUnderKillsAreNeverAppliedTwice(String kind) throws Exception {
-        ReconnectingSession session = connect(kind);
         proxy.killRandomly(0.01, 7);
+        ReconnectingSession session = connect(kind);
         ExecutorService threads = Executors.newFixedThreadPool(16);
         List<String> ids = new ArrayList<>();
         List<Future<Throwable>> outcomes = new ArrayList<>();
@@ -141,7 +146,10 @@ class ChaosTest {
                     assertThat(mayHaveApplied(failure)).as("%s says it may have been applied", failure).isTrue();
                 }
             }
-            assertThat(succeeded).as("most mutations go through").isGreaterThan(400);
+            // Over one WebSocket a kill fails every mutation in flight on it (up to 16 here), each
+            // reported as possibly applied; the check is only that the run is not vacuous.
+            assertThat(succeeded).as("a majority go through (%d failed as possibly applied)", mayHaveApplied)
+                    .isGreaterThan(250);
             assertThat(backend.counter()).isEqualTo(backend.appliedRequestIds().size());
         } finally {
             threads.shutdownNow();
@@ -155,7 +163,7 @@ class ChaosTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http"})
+    @ValueSource(strings = {"http", "ws"})
     void theSessionRecoversByItselfWhenTheBackendComesBack(String kind) throws Exception {
         ReconnectingSession session = connect(kind);
         int port = backend.port();
@@ -177,7 +185,29 @@ class ChaosTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http"})
+    @ValueSource(strings = {"ws"})
+    void aHalfOpenLinkIsDetectedWithinTheKeepAliveIntervalPlusDeadlineThenRecovered(String kind) throws Exception {
+        ReconnectingSession session = connect(kind);
+        assertThat(session.execute(CONTINENT, Map.of("code", "EU")).get(10, TimeUnit.SECONDS)).containsKey("continent");
+
+        // Nothing crosses the proxy any more, in either direction, and nothing is closed: half-open.
+        proxy.mode(ChaosProxy.Mode.BLACKHOLE);
+        long silentSince = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> session.state() == ConnectionState.RECONNECTING);
+        Duration detectedAfter = Duration.ofNanos(System.nanoTime() - silentSince);
+        // The link is found dead by the keep-alive: within one interval plus the pong deadline
+        // (and scheduling slack on a loaded machine), not after minutes of TCP retransmission.
+        assertThat(detectedAfter).isLessThan(KEEP_ALIVE_INTERVAL.plus(KEEP_ALIVE_DEADLINE).plusSeconds(2));
+
+        proxy.mode(ChaosProxy.Mode.PASS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> session.state() == ConnectionState.CONNECTED);
+        assertThat(session.execute(CONTINENT, Map.of("code", "EU")).get(10, TimeUnit.SECONDS)).containsKey("continent");
+        assertThat(states).containsExactly(ConnectionState.RECONNECTING, ConnectionState.CONNECTED);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http", "ws"})
     void aHundredReconnectCyclesThenCloseLeaveNothingBehind(String kind) throws Exception {
         ReconnectingSession session = connect(kind);
         for (int cycle = 0; cycle < 100; cycle++) {
@@ -192,7 +222,8 @@ class ChaosTest {
             assertThat(call.get(10, TimeUnit.SECONDS)).containsKey("continent");
             assertThat(session.state()).isEqualTo(ConnectionState.CONNECTED);
         }
-        assertThat(states).hasSize(200);
+        assertThat(states).hasSize(200).containsSubsequence(ConnectionState.RECONNECTING, ConnectionState.CONNECTED,
+                ConnectionState.RECONNECTING, ConnectionState.CONNECTED);
 
         client.closeAsync().get(1, TimeUnit.SECONDS);
         client = null;
