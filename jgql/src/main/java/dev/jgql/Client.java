@@ -2,6 +2,7 @@ package dev.jgql;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jgql.internal.BlockingSession;
+import dev.jgql.internal.Checks;
 import dev.jgql.internal.ConnectedSession;
 import dev.jgql.internal.Futures;
 import dev.jgql.internal.GraphQLJson;
@@ -210,11 +211,7 @@ public final class Client implements AutoCloseable {
          * in gql.
          */
         public Builder executeTimeout(Duration executeTimeout) {
-            Objects.requireNonNull(executeTimeout, "executeTimeout");
-            if (executeTimeout.isNegative() || executeTimeout.isZero()) {
-                throw new IllegalArgumentException("executeTimeout must be positive: " + executeTimeout);
-            }
-            this.executeTimeout = executeTimeout;
+            this.executeTimeout = Checks.positive(executeTimeout, "executeTimeout");
             return this;
         }
 

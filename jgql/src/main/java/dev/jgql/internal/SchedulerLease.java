@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * an application that closes its sessions is left with no jgql thread.
  */
 public final class SchedulerLease {
-    private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final AtomicInteger LEASES = new AtomicInteger();
 
     private final ScheduledExecutorService supplied;
     private ScheduledThreadPoolExecutor owned;
@@ -25,11 +25,7 @@ public final class SchedulerLease {
             return supplied;
         }
         if (owned == null) {
-            owned = new ScheduledThreadPoolExecutor(1, runnable -> {
-                Thread thread = new Thread(runnable, "jgql-scheduler-" + THREADS.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
+            owned = new ScheduledThreadPoolExecutor(1, Checks.daemonThreads("jgql-scheduler-" + LEASES.incrementAndGet()));
             // Timeouts are mostly cancelled; without this they would sit in the queue until due.
             owned.setRemoveOnCancelPolicy(true);
         }

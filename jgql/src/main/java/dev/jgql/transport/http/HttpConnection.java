@@ -9,16 +9,17 @@ import dev.jgql.TransportConnectionFailedException;
 import dev.jgql.TransportException;
 import dev.jgql.TransportProtocolException;
 import dev.jgql.TransportServerException;
+import dev.jgql.internal.Checks;
 import dev.jgql.internal.FailedPublisher;
 import dev.jgql.internal.Futures;
 import dev.jgql.internal.GraphQLJson;
+import dev.jgql.internal.HttpClients;
 import dev.jgql.transport.TransportConnection;
 import dev.jgql.transport.TransportContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
@@ -55,7 +56,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class HttpConnection implements TransportConnection {
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
-    private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final AtomicInteger CONNECTIONS = new AtomicInteger();
     static final String ACCEPT = "application/graphql-response+json, application/json;q=0.9";
     private static final String GRAPHQL_RESPONSE_JSON = "application/graphql-response+json";
 
@@ -74,11 +75,7 @@ final class HttpConnection implements TransportConnection {
             this.executor = null;
             this.client = transport.httpClient;
         } else {
-            this.executor = Executors.newCachedThreadPool(runnable -> {
-                Thread thread = new Thread(runnable, "jgql-http-" + THREADS.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
+            this.executor = Executors.newCachedThreadPool(Checks.daemonThreads("jgql-http-" + CONNECTIONS.incrementAndGet()));
             HttpClient.Builder builder = HttpClient.newBuilder()
                     .version(transport.httpVersion)
                     .connectTimeout(transport.connectTimeout)
@@ -392,27 +389,11 @@ final class HttpConnection implements TransportConnection {
             HttpClient owned = executor == null ? null : client;
             client = null;
             if (owned != null) {
-                shutdown(owned);
+                HttpClients.release(owned);
                 executor.shutdownNow();
             }
             closed.complete(closedByClient());
         }
         return CompletableFuture.completedFuture(null);
-    }
-
-    /**
-     * Releases the client's selector thread and pooled sockets. JDK 21 added
-     * {@code HttpClient.shutdownNow()}; on JDK 17 the client is released when it becomes
-     * unreachable, which is why this connection drops its reference.
-     */
-    private static void shutdown(HttpClient client) {
-        try {
-            Method shutdownNow = HttpClient.class.getMethod("shutdownNow");
-            shutdownNow.invoke(client);
-        } catch (NoSuchMethodException onJdk17) {
-            // released by the garbage collector
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debug("Could not shut the HttpClient down", e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.jgql.transport.http;
 
 import dev.jgql.transport.Transport;
+import static dev.jgql.internal.Checks.positive;
 import dev.jgql.transport.TransportConnection;
 import dev.jgql.transport.TransportContext;
 
@@ -194,14 +195,6 @@ public final class HttpTransport implements Transport {
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
             return this;
-        }
-
-        private static Duration positive(Duration duration, String name) {
-            Objects.requireNonNull(duration, name);
-            if (duration.isNegative() || duration.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive: " + duration);
-            }
-            return duration;
         }
 
         /**

@@ -1,5 +1,7 @@
 package dev.jgql.transport.ws;
 
+import dev.jgql.internal.Checks;
+import dev.jgql.internal.HttpClients;
 import java.net.http.HttpClient;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,23 +15,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread then ends once it is garbage collected (JDK 17 has no {@code HttpClient.close()}).
  */
 final class ConnectionResources {
-    private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final AtomicInteger CONNECTIONS = new AtomicInteger();
 
     final ExecutorService executor;
     private HttpClient client;
+    private final boolean ownsClient;
     private int references = 1;
 
-    private ConnectionResources(ExecutorService executor, HttpClient client) {
+    private ConnectionResources(ExecutorService executor, HttpClient client, boolean ownsClient) {
         this.executor = executor;
         this.client = client;
+        this.ownsClient = ownsClient;
     }
 
     static ConnectionResources create(WebSocketTransport transport) {
-        ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "jgql-ws-" + THREADS.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService executor = Executors.newCachedThreadPool(
+                Checks.daemonThreads("jgql-ws-" + CONNECTIONS.incrementAndGet()));
         HttpClient client = transport.httpClient;
         if (client == null) {
             HttpClient.Builder builder = HttpClient.newBuilder()
@@ -40,7 +41,7 @@ final class ConnectionResources {
             }
             client = builder.build();
         }
-        return new ConnectionResources(executor, client);
+        return new ConnectionResources(executor, client, transport.httpClient == null);
     }
 
     /** The client to open sockets with, or {@code null} once released. */
@@ -53,11 +54,16 @@ final class ConnectionResources {
     }
 
     void release() {
+        HttpClient released;
         synchronized (this) {
             if (references == 0 || --references > 0) {
                 return;
             }
+            released = client;
             client = null;
+        }
+        if (released != null && ownsClient) {
+            HttpClients.release(released);
         }
         executor.shutdown();
     }

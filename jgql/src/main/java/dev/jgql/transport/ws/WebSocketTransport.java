@@ -1,5 +1,6 @@
 package dev.jgql.transport.ws;
 
+import static dev.jgql.internal.Checks.positive;
 import dev.jgql.transport.Transport;
 import dev.jgql.transport.TransportConnection;
 import dev.jgql.transport.TransportContext;
@@ -379,14 +380,6 @@ public final class WebSocketTransport implements Transport {
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
             return this;
-        }
-
-        private static Duration positive(Duration duration, String name) {
-            Objects.requireNonNull(duration, name);
-            if (duration.isNegative() || duration.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive: " + duration);
-            }
-            return duration;
         }
 
         private static Duration notNegative(Duration duration, String name) {
