@@ -68,6 +68,19 @@ public interface AsyncSession {
     Flow.Publisher<ExecutionResult> subscribeForResults(GraphQLRequest request);
 
     /**
+     * The same session seen through a blocking API, e.g. for a console or a batch job that shares
+     * the permanent session. Closing the view closes this session.
+     *
+     * <pre>{@code
+     * Session blocking = client.session().blocking();
+     * Map<String, Object> data = blocking.execute(query);
+     * }</pre>
+     */
+    default Session blocking() {
+        return new dev.jgql.internal.BlockingSession(this);
+    }
+
+    /**
      * Closes the session: pending calls fail with {@link TransportClosedException}, open streams
      * end with it, the link is released. Idempotent.
      */

@@ -96,6 +96,24 @@ public final class Reconnect {
         });
     }
 
+    /**
+     * A builder starting from these options, to derive variants.
+     *
+     * <pre>{@code
+     * Reconnect startEvenIfDown = options.toBuilder().awaitFirstConnection(false).build();
+     * }</pre>
+     */
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.retryConnect = retryConnect;
+        builder.retryExecute = retryExecute;
+        builder.retryUnsafeMutations = retryUnsafeMutations;
+        builder.awaitFirstConnection = awaitFirstConnection;
+        builder.resubscribeHook = resubscribeHook;
+        builder.probe = probe;
+        return builder;
+    }
+
     /** The policy for opening a link. */
     public RetryPolicy<Object> retryConnect() {
         return retryConnect;

@@ -5,7 +5,6 @@ import dev.jgql.ExecutionResult;
 import dev.jgql.GraphQLRequest;
 import dev.jgql.OperationType;
 import dev.jgql.TransportClosedException;
-import dev.jgql.TransportQueryException;
 import dev.jgql.TransportTimeoutException;
 import dev.jgql.transport.TransportConnection;
 import dev.jgql.transport.TransportContext;
@@ -36,14 +35,7 @@ public final class ConnectedSession implements AsyncSession {
 
     @Override
     public CompletableFuture<Map<String, Object>> execute(GraphQLRequest request) {
-        return executeForResult(request).thenCompose(ConnectedSession::dataOrQueryException);
-    }
-
-    /** The result's data, or a failure with {@link TransportQueryException} when it has errors. */
-    public static CompletableFuture<Map<String, Object>> dataOrQueryException(ExecutionResult result) {
-        return result.hasErrors()
-                ? CompletableFuture.failedFuture(new TransportQueryException(result))
-                : CompletableFuture.completedFuture(result.data());
+        return Futures.dataOf(executeForResult(request));
     }
 
     @Override

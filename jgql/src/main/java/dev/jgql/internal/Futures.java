@@ -1,10 +1,13 @@
 package dev.jgql.internal;
 
+import dev.jgql.ExecutionResult;
 import dev.jgql.JgqlException;
 import dev.jgql.TransportClosedException;
 import dev.jgql.TransportException;
+import dev.jgql.TransportQueryException;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -55,6 +58,22 @@ public final class Futures {
             }
         });
         return bounded;
+    }
+
+    /**
+     * The data of a result, or a failure with {@link TransportQueryException} when it has errors.
+     * Cancelling the returned future cancels the call.
+     */
+    public static CompletableFuture<Map<String, Object>> dataOf(CompletableFuture<ExecutionResult> call) {
+        CompletableFuture<Map<String, Object>> data = call.thenCompose(result -> result.hasErrors()
+                ? CompletableFuture.failedFuture(new TransportQueryException(result))
+                : CompletableFuture.completedFuture(result.data()));
+        data.whenComplete((value, failure) -> {
+            if (data.isCancelled()) {
+                call.cancel(true);
+            }
+        });
+        return data;
     }
 
     /** Wraps a failure so it can be thrown from a dependent stage and reach the caller unchanged. */

@@ -100,7 +100,23 @@ public final class ReconnectingSessionImpl implements ReconnectingSession {
         }
         CompletableFuture<TransportConnection> opened = reuse != null ? CompletableFuture.completedFuture(reuse)
                 : transport.connect(context);
+        // closeAsync cancels the stages below, so a link that finishes opening after it is closed
+        // here, on the transport's own future.
+        opened.whenComplete((connection, failure) -> {
+            if (connection != null && isClosed()) {
+                connection.close();
+            }
+        });
         return opened.thenCompose(connection -> {
+            synchronized (lock) {
+                if (state != ConnectionState.CLOSED) {
+                    probing = connection;
+                }
+            }
+            if (isClosed()) {
+                connection.close();
+                throw Futures.asCompletionException(closedException());
+            }
             if (!connection.needsProbe()) {
                 return CompletableFuture.completedFuture(connection);
             }
@@ -109,6 +125,10 @@ public final class ReconnectingSessionImpl implements ReconnectingSession {
                                     + executeTimeout.toMillis() + " ms", executeTimeout))
                     .handle((answer, failure) -> {
                         Throwable cause = failure == null ? null : Futures.unwrap(failure);
+                        if (isClosed()) {
+                            connection.close();
+                            throw Futures.asCompletionException(closedException());
+                        }
                         if (cause == null || answeredAtAll(cause)) {
                             return connection;
                         }
@@ -206,7 +226,7 @@ public final class ReconnectingSessionImpl implements ReconnectingSession {
 
     @Override
     public CompletableFuture<Map<String, Object>> execute(GraphQLRequest request) {
-        return executeForResult(request).thenCompose(ConnectedSession::dataOrQueryException);
+        return Futures.dataOf(executeForResult(request));
     }
 
     @Override
@@ -225,6 +245,9 @@ public final class ReconnectingSessionImpl implements ReconnectingSession {
         bounded.whenComplete((result, failure) -> {
             pendingCalls.remove(bounded);
             call.retries.cancel(false);
+            if (failure != null) {
+                call.abandon();
+            }
         });
         return bounded;
     }
@@ -236,6 +259,7 @@ public final class ReconnectingSessionImpl implements ReconnectingSession {
         final List<Throwable> failures = new ArrayList<>();
         final CompletableFuture<Object> retries;
         volatile Instant notBefore;
+        private volatile CompletableFuture<ExecutionResult> inFlight;
 
         Call(GraphQLRequest request) {
             this.request = request;
@@ -264,7 +288,8 @@ public final class ReconnectingSessionImpl implements ReconnectingSession {
             TransportConnection[] used = new TransportConnection[1];
             currentLink().thenCompose(connection -> {
                 used[0] = connection;
-                return connection.execute(request);
+                inFlight = connection.execute(request);
+                return inFlight;
             }).whenComplete((result, failure) -> {
                 if (failure == null) {
                     execution.recordResult(result);
@@ -290,6 +315,14 @@ public final class ReconnectingSessionImpl implements ReconnectingSession {
                     execution.recordException(cause);
                 }
             });
+        }
+
+        /** The caller gave up (timeout, cancel, close): abandon the request on the wire too. */
+        void abandon() {
+            CompletableFuture<ExecutionResult> request = inFlight;
+            if (request != null) {
+                request.cancel(true);
+            }
         }
 
         private void stop(AsyncExecution<Object> execution, Throwable failure) {

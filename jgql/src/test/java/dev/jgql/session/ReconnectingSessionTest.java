@@ -363,6 +363,47 @@ class ReconnectingSessionTest {
     }
 
     @Test
+    void aLinkThatOpensAfterCloseIsClosedAtOnce() {
+        client.connectAsync(Reconnect.builder().awaitFirstConnection(false).build());
+        client.closeAsync().join();
+
+        ScriptedTransport.Link late = transport.acceptLast();
+
+        assertThat(late.isOpen()).as("the link that finished opening after close").isFalse();
+    }
+
+    @Test
+    void cancellingOrTimingOutAnExecuteCancelsTheRequestOnTheWire() {
+        client = client(Duration.ofSeconds(3));
+        ScriptedTransport.Link link = linkOf(connected(Reconnect.defaults()));
+        CompletableFuture<Map<String, Object>> cancelled = client.session().execute(QUERY);
+        CompletableFuture<Map<String, Object>> timedOut = client.session().execute(QUERY);
+
+        cancelled.cancel(true);
+        time.advance(Duration.ofSeconds(3));
+
+        assertThat(link.exchanges).hasSize(2).allSatisfy(exchange -> assertThat(exchange.answer()).isCancelled());
+        assertThatThrownBy(timedOut::join).cause().isInstanceOf(TransportTimeoutException.class);
+    }
+
+    @Test
+    void theSessionHasABlockingViewAndOptionsCanBeDerived() {
+        Reconnect options = Reconnect.builder().noExecuteRetry().retryUnsafeMutations(true).build();
+        Reconnect derived = options.toBuilder().awaitFirstConnection(false).build();
+        assertThat(derived.retryExecute()).isSameAs(options.retryExecute());
+        assertThat(derived.retryUnsafeMutations()).isTrue();
+        assertThat(derived.awaitFirstConnection()).isFalse();
+
+        ScriptedTransport.Link link = linkOf(connected(derived));
+        CompletableFuture<Map<String, Object>> answered = CompletableFuture.supplyAsync(
+                () -> client.session().blocking().execute(QUERY, Map.of("code", "EU")));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> link.exchanges.size() == 1);
+        link.last().answer().complete(ScriptedTransport.data(Map.of("continent", Map.of("name", "Europe"))));
+
+        assertThat(answered.join()).containsEntry("continent", Map.of("name", "Europe"));
+    }
+
+    @Test
     void statesAreObservedInOrder() {
         ScriptedTransport.Link link = linkOf(connected(Reconnect.defaults()));
         link.breakWith(new TransportClosedException("server went away"));
