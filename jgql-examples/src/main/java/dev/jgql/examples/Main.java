@@ -1,0 +1,229 @@
+package dev.jgql.examples;
+
+import dev.jgql.countries.CountriesServer;
+import dev.jgql.transport.Transport;
+import dev.jgql.transport.http.HttpTransport;
+import dev.jgql.transport.ws.WebSocketTransport;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.Charset;
+import java.util.Locale;
+
+/**
+ * The examples' command line:
+ *
+ * <pre>
+ * java -jar jgql-examples-VERSION.jar web [--host H] [--port N] [--backend URL]
+ * java -jar jgql-examples-VERSION.jar console [--backend URL]
+ * </pre>
+ *
+ * Without {@code --backend} the embedded countries backend is started in-process on a free port.
+ */
+public final class Main {
+    static final String USAGE = """
+            Usage: java -jar jgql-examples.jar <command> [options]
+
+            The two example programs of gql's "Async permanent session" chapter, on jgql.
+
+            Commands:
+              web        The web service (gql's FastAPI example): GET / and GET /continent/{code},
+                         served through one permanent session that reconnects by itself.
+              console    The console client (gql's console example): type a continent code, get its name.
+
+            Options:
+              --backend URL  The GraphQL backend: http:// or https:// over HTTP, ws:// or wss:// over
+                             WebSocket (graphql-transport-ws). Default: start the embedded countries
+                             backend in-process on a free port.
+              --port N       web: the HTTP port (default 8000; 0 picks a free port).
+              --host H       web: the address to listen on (default 127.0.0.1).
+              --help         Show this help.
+
+            The console waits for the backend before its first prompt, as gql's connect_async does.
+            Why a web request got 503 is logged at debug level:
+              java -Dorg.slf4j.simpleLogger.log.dev.jgql.examples=debug -jar jgql-examples.jar web
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.in, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+        // web: Jetty's threads keep the JVM alive until Ctrl-C or SIGTERM runs the shutdown hook.
+    }
+
+    /** The parsed command line. */
+    record Options(String command, String host, int port, URI backend) {
+    }
+
+    /** Thrown for a command line that cannot be run; its message is for the user. */
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    static Options parse(String[] args) throws UsageException {
+        String command = null;
+        String host = "127.0.0.1";
+        int port = 8000;
+        URI backend = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--help", "-h" -> {
+                    return new Options("help", host, port, backend);
+                }
+                case "--port" -> {
+                    String value = value(args, ++i, arg);
+                    try {
+                        port = Integer.parseInt(value);
+                    } catch (NumberFormatException e) {
+                        throw new UsageException("--port needs a number, not '" + value + "'");
+                    }
+                    if (port < 0 || port > 65535) {
+                        throw new UsageException("--port must be in 0..65535, not " + port);
+                    }
+                }
+                case "--host" -> host = value(args, ++i, arg);
+                case "--backend" -> backend = backendUri(value(args, ++i, arg));
+                default -> {
+                    if (arg.startsWith("-")) {
+                        throw new UsageException("Unknown option " + arg);
+                    }
+                    if (command != null) {
+                        throw new UsageException("One command only, not '" + command + "' and '" + arg + "'");
+                    }
+                    if (!arg.equals("web") && !arg.equals("console")) {
+                        throw new UsageException("Unknown command '" + arg + "': use web or console");
+                    }
+                    command = arg;
+                }
+            }
+        }
+        if (command == null) {
+            throw new UsageException("Missing command: web or console");
+        }
+        return new Options(command, host, port, backend);
+    }
+
+    private static String value(String[] args, int index, String option) throws UsageException {
+        if (index >= args.length || args[index].startsWith("--")) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args[index];
+    }
+
+    private static URI backendUri(String value) throws UsageException {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new UsageException("--backend is not a URL: " + e.getMessage());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.matches("https?|wss?") || uri.getHost() == null) {
+            throw new UsageException("--backend needs an http://, https://, ws:// or wss:// URL, not '" + value + "'");
+        }
+        return uri;
+    }
+
+    /** HTTP for http(s) URLs, WebSocket for ws(s) URLs. */
+    static Transport transportFor(URI backend) {
+        String scheme = backend.getScheme().toLowerCase(Locale.ROOT);
+        return scheme.startsWith("ws") ? WebSocketTransport.builder(backend).build()
+                : HttpTransport.builder(backend).build();
+    }
+
+    /**
+     * Runs a command. {@code web} returns once the service listens (a shutdown hook stops it);
+     * {@code console} returns when its loop ends.
+     *
+     * @return the process exit status
+     */
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = parse(args);
+        } catch (UsageException e) {
+            err.println(e.getMessage());
+            err.println();
+            err.print(USAGE);
+            return 2;
+        }
+        if (options.command().equals("help")) {
+            out.print(USAGE);
+            return 0;
+        }
+        CountriesServer embedded = null;
+        URI backend = options.backend();
+        try {
+            if (backend == null) {
+                embedded = CountriesServer.start(0);
+                backend = embedded.httpUri();
+                err.println("Started the embedded countries backend at " + backend);
+            }
+            Transport transport = transportFor(backend);
+            if (options.command().equals("web")) {
+                runWeb(options, transport, embedded, out);
+                return 0;
+            }
+            return runConsole(transport, embedded, in, out, err);
+        } catch (RuntimeException e) {
+            err.println("Failed: " + e.getMessage());
+            if (embedded != null) {
+                embedded.close();
+            }
+            return 1;
+        }
+    }
+
+    private static void runWeb(Options options, Transport transport, CountriesServer embedded, PrintStream out) {
+        ContinentWebService service = ContinentWebService.builder(transport)
+                .host(options.host())
+                .port(options.port())
+                .out(out)
+                .start();
+        // FastAPI's shutdown event: Ctrl-C and SIGTERM run the hooks; close() is idempotent.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            if (embedded != null) {
+                embedded.close();
+            }
+        }, "examples-shutdown"));
+    }
+
+    private static int runConsole(Transport transport, CountriesServer embedded, InputStream in, PrintStream out,
+            PrintStream err) {
+        GraphQLContinentClient continentClient = new GraphQLContinentClient(transport);
+        // Ctrl-C while waiting for the backend or for an answer: release the session before the JVM exits.
+        Thread hook = new Thread(continentClient::close, "examples-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            continentClient.connect();
+            ContinentConsole.run(continentClient, new BufferedReader(new InputStreamReader(in, Charset.defaultCharset())),
+                    out);
+            return 0;
+        } catch (IOException e) {
+            err.println("Failed to read the input: " + e.getMessage());
+            return 1;
+        } finally {
+            continentClient.close();
+            if (embedded != null) {
+                embedded.close();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run: nothing to remove
+            }
+        }
+    }
+}
