@@ -1,0 +1,161 @@
+package dev.jgql.bench;
+
+import dev.jgql.Client;
+import dev.jgql.GraphQLRequest;
+import dev.jgql.Gql;
+import dev.jgql.Reconnect;
+import dev.jgql.ReconnectingSession;
+import dev.jgql.internal.GraphQLJson;
+import dev.jgql.transport.http.HttpTransport;
+import dev.jgql.transport.ws.WebSocketTransport;
+import java.net.http.HttpClient;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.springframework.graphql.client.ClientGraphQlResponse;
+import org.springframework.graphql.client.HttpGraphQlClient;
+import org.springframework.graphql.client.HttpSyncGraphQlClient;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * One GraphQL query round trip against the out-of-process countries server, per client.
+ *
+ * <ul>
+ *   <li>{@code raw}: {@link RawJdkClient}, the floor.</li>
+ *   <li>{@code jgql}: the permanent session, {@code client.connectAsync(Reconnect.defaults()).join().execute(…).join()}
+ *       over {@link HttpTransport} with its defaults.</li>
+ *   <li>{@code jgqlWs}: the same session over {@link WebSocketTransport} with its defaults (one socket).</li>
+ *   <li>{@code springSync}: Spring for GraphQL {@code HttpSyncGraphQlClient} on a {@code RestClient} with the JDK
+ *       {@code HttpClient} request factory (HTTP/1.1), {@code executeSync().getData()}.</li>
+ *   <li>{@code springAsync}: {@code HttpGraphQlClient} on a {@code WebClient} with the JDK connector,
+ *       {@code execute().block().getData()}.</li>
+ * </ul>
+ *
+ * <p>{@link #latency} is one caller (sample time: median, p99); {@link #throughput} is 64 callers blocking on
+ * their own requests.
+ */
+@State(Scope.Benchmark)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 3, time = 5)
+@Measurement(iterations = 5, time = 5)
+public class QueryBenchmark {
+
+    @Param({"raw", "jgql", "jgqlWs", "springSync", "springAsync"})
+    public String client;
+
+    @Param({"small", "large"})
+    public String size;
+
+    private BenchServer server;
+    private Call call;
+    private AutoCloseable closer;
+
+    @FunctionalInterface
+    interface Call {
+        Object run() throws Exception;
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        server = BenchServer.acquire();
+        String document = Queries.document(size);
+        Map<String, Object> variables = Queries.variables(size);
+        switch (client) {
+            case "raw" -> {
+                RawJdkClient raw = new RawJdkClient(server.httpUri());
+                byte[] jgqlBody = GraphQLJson.writeRequest(GraphQLJson.defaultMapper(),
+                        Gql.gql(document).withVariables(variables));
+                if (!Arrays.equals(raw.body(document, variables), jgqlBody)) {
+                    throw new IllegalStateException("The raw body differs from jgql's: "
+                            + new String(raw.body(document, variables)) + " vs " + new String(jgqlBody));
+                }
+                call = () -> raw.execute(document, variables);
+                closer = () -> { };
+            }
+            case "jgql", "jgqlWs" -> {
+                Client jgql = Client.builder()
+                        .transport(client.equals("jgql")
+                                ? HttpTransport.builder(server.httpUri()).build()
+                                : WebSocketTransport.builder(server.webSocketUri()).build())
+                        .build();
+                ReconnectingSession session = jgql.connectAsync(Reconnect.defaults()).join();
+                GraphQLRequest request = Gql.gql(document);
+                call = () -> session.execute(request, variables).join();
+                closer = jgql;
+            }
+            case "springSync" -> {
+                HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                RestClient rest = RestClient.builder()
+                        .baseUrl(server.httpUri().toString())
+                        .requestFactory(new JdkClientHttpRequestFactory(jdk))
+                        .build();
+                HttpSyncGraphQlClient spring = HttpSyncGraphQlClient.builder(rest).build();
+                call = () -> data(spring.document(document).variables(variables).executeSync());
+                closer = () -> { };
+            }
+            case "springAsync" -> {
+                HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                WebClient web = WebClient.builder()
+                        .baseUrl(server.httpUri().toString())
+                        .clientConnector(new JdkClientHttpConnector(jdk))
+                        .build();
+                HttpGraphQlClient spring = HttpGraphQlClient.builder(web).build();
+                call = () -> data(spring.document(document).variables(variables).execute().block());
+                closer = () -> { };
+            }
+            default -> throw new IllegalArgumentException("unknown client " + client);
+        }
+        Object first = call.run();
+        if (!(first instanceof Map<?, ?> map) || map.isEmpty()) {
+            throw new IllegalStateException(client + " returned no data: " + first);
+        }
+    }
+
+    private static Map<String, Object> data(ClientGraphQlResponse response) {
+        if (response == null || !response.isValid() || !response.getErrors().isEmpty()) {
+            throw new IllegalStateException("GraphQL failure: " + response);
+        }
+        return response.getData();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        closer.close();
+        server.close();
+    }
+
+    /** One caller: the round-trip time distribution. */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Threads(1)
+    public Object latency() throws Exception {
+        return call.run();
+    }
+
+    /** 64 concurrent callers sharing one client: operations per second. */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @Threads(64)
+    public Object throughput() throws Exception {
+        return call.run();
+    }
+}
