@@ -18,7 +18,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -393,23 +392,7 @@ public final class ChaosProxy implements AutoCloseable {
         }
         // No thread is spawned once closed is set, so this snapshot holds every thread there will be.
         killAll();
-        long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
-        for (Thread thread : List.copyOf(threads)) {
-            long left = deadline - System.nanoTime();
-            if (left > 0 && thread != Thread.currentThread()) {
-                try {
-                    thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        List<String> alive = threads.stream().filter(Thread::isAlive).map(Thread::getName).sorted().toList();
-        if (!alive.isEmpty()) {
-            throw new IllegalStateException("ChaosProxy threads still alive " + CLOSE_TIMEOUT.toMillis()
-                    + " ms after close: " + alive);
-        }
+        Threads.joinAll(threads, CLOSE_TIMEOUT, "ChaosProxy");
     }
 
     @Override

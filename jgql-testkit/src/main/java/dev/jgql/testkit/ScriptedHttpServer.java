@@ -237,23 +237,7 @@ public final class ScriptedHttpServer implements AutoCloseable {
             }
         }
         // No thread is spawned once closed is set, so this snapshot holds every thread there will be.
-        long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
-        for (Thread thread : List.copyOf(threads)) {
-            long left = deadline - System.nanoTime();
-            if (left > 0 && thread != Thread.currentThread()) {
-                try {
-                    thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        List<String> alive = threads.stream().filter(Thread::isAlive).map(Thread::getName).sorted().toList();
-        if (!alive.isEmpty()) {
-            throw new IllegalStateException("ScriptedHttpServer threads still alive " + CLOSE_TIMEOUT.toMillis()
-                    + " ms after close: " + alive);
-        }
+        Threads.joinAll(threads, CLOSE_TIMEOUT, "ScriptedHttpServer");
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.jgql.internal;
 
+import dev.jgql.GraphQLRequest;
+import dev.jgql.OperationType;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
@@ -17,6 +20,15 @@ public final class Checks {
             throw new IllegalArgumentException(name + " must be positive: " + duration);
         }
         return duration;
+    }
+
+    /** The request, if {@code execute} can run it: queries and mutations, not subscriptions. */
+    public static GraphQLRequest executable(GraphQLRequest request) {
+        Objects.requireNonNull(request, "request");
+        if (request.operationType() == OperationType.SUBSCRIPTION) {
+            throw new IllegalArgumentException("execute runs queries and mutations; use subscribe for " + request);
+        }
+        return request;
     }
 
     /**

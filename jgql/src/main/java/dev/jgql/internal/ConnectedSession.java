@@ -3,7 +3,6 @@ package dev.jgql.internal;
 import dev.jgql.AsyncSession;
 import dev.jgql.ExecutionResult;
 import dev.jgql.GraphQLRequest;
-import dev.jgql.OperationType;
 import dev.jgql.TransportClosedException;
 import dev.jgql.TransportTimeoutException;
 import dev.jgql.transport.TransportConnection;
@@ -40,10 +39,7 @@ public final class ConnectedSession implements AsyncSession {
 
     @Override
     public CompletableFuture<ExecutionResult> executeForResult(GraphQLRequest request) {
-        Objects.requireNonNull(request, "request");
-        if (request.operationType() == OperationType.SUBSCRIPTION) {
-            throw new IllegalArgumentException("execute runs queries and mutations; use subscribe for " + request);
-        }
+        Checks.executable(request);
         if (closed.get()) {
             return CompletableFuture.failedFuture(new TransportClosedException("The session is closed; open a new one"));
         }

@@ -231,10 +231,7 @@ public final class ReconnectingSessionImpl implements ReconnectingSession {
 
     @Override
     public CompletableFuture<ExecutionResult> executeForResult(GraphQLRequest request) {
-        Objects.requireNonNull(request, "request");
-        if (request.operationType() == OperationType.SUBSCRIPTION) {
-            throw new IllegalArgumentException("execute runs queries and mutations; use subscribe for " + request);
-        }
+        Checks.executable(request);
         if (isClosed()) {
             return CompletableFuture.failedFuture(closedException());
         }
