@@ -42,40 +42,40 @@ public final class DataPublisher implements Flow.Publisher<Map<String, Object>> 
             }
         }
 
-            @Override
-            public void onSubscribe(Flow.Subscription subscription) {
-                this.subscription = subscription;
-                downstream.onSubscribe(subscription);
-            }
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            downstream.onSubscribe(subscription);
+        }
 
-            @Override
-            public void onNext(ExecutionResult result) {
-                if (done) {
-                    return;
-                }
-                if (result.hasErrors()) {
-                    done = true;
-                    subscription.cancel();
-                    downstream.onError(new TransportQueryException(result));
-                    return;
-                }
-                downstream.onNext(result.data());
+        @Override
+        public void onNext(ExecutionResult result) {
+            if (done) {
+                return;
             }
+            if (result.hasErrors()) {
+                done = true;
+                subscription.cancel();
+                downstream.onError(new TransportQueryException(result));
+                return;
+            }
+            downstream.onNext(result.data());
+        }
 
-            @Override
-            public void onError(Throwable failure) {
-                if (!done) {
-                    done = true;
-                    downstream.onError(failure);
-                }
+        @Override
+        public void onError(Throwable failure) {
+            if (!done) {
+                done = true;
+                downstream.onError(failure);
             }
+        }
 
-            @Override
-            public void onComplete() {
-                if (!done) {
-                    done = true;
-                    downstream.onComplete();
-                }
+        @Override
+        public void onComplete() {
+            if (!done) {
+                done = true;
+                downstream.onComplete();
             }
+        }
     }
 }

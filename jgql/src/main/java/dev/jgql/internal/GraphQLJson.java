@@ -86,11 +86,6 @@ public final class GraphQLJson {
         return readObject(mapper, body.getBytes(StandardCharsets.UTF_8), what);
     }
 
-    /** Whether a parsed object is a GraphQL response: it has {@code data} or {@code errors}. */
-    public static boolean isGraphQLResponse(Map<String, Object> json) {
-        return json.containsKey("data") || json.get("errors") instanceof List<?> list && !list.isEmpty();
-    }
-
     /**
      * Turns a parsed GraphQL response into a result builder.
      *

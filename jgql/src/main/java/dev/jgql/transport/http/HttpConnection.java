@@ -121,13 +121,17 @@ final class HttpConnection implements TransportConnection {
         if (sender == null) {
             return CompletableFuture.failedFuture(notSentClosed());
         }
-        LOG.debug(">>> {} {} {}", httpRequest.method(), redact(transport.uri), request);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug(">>> {} {} {}", httpRequest.method(), transport.redactedUri, request);
+        }
         CompletableFuture<HttpResponse<byte[]>> exchange = sender.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
         CompletableFuture<ExecutionResult> result = exchange.handle((response, failure) -> {
             if (failure != null) {
                 throw asTransportException(Futures.unwrap(failure));
             }
-            LOG.debug("<<< {} {} for {}", response.statusCode(), mediaType(response), request);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("<<< {} {} for {}", response.statusCode(), mediaType(response), request);
+            }
             return response;
         }).thenCompose(response -> {
             if (get && (response.statusCode() == 405 || response.statusCode() == 414)) {
@@ -209,7 +213,7 @@ final class HttpConnection implements TransportConnection {
         boolean success = status >= 200 && status < 300;
         boolean graphqlResponseType = mediaType.equals(GRAPHQL_RESPONSE_JSON);
         boolean json = graphqlResponseType || mediaType.equals("application/json") || mediaType.endsWith("+json");
-        String what = "The HTTP " + status + " response from " + redact(transport.uri);
+        String what = "The HTTP " + status + " response from " + transport.redactedUri;
 
         if (body.length == 0) {
             if (success) {
@@ -245,7 +249,7 @@ final class HttpConnection implements TransportConnection {
             String mediaType) {
         Duration retryAfter = retryAfter(headers);
         StringBuilder message = new StringBuilder("HTTP ").append(status).append(" from ")
-                .append(redact(transport.uri)).append(", not a GraphQL response");
+                .append(transport.redactedUri).append(", not a GraphQL response");
         if (!mediaType.isEmpty()) {
             message.append(" (").append(mediaType).append(')');
         }
@@ -299,7 +303,7 @@ final class HttpConnection implements TransportConnection {
         if (failure instanceof JgqlException || failure instanceof CancellationException) {
             return (RuntimeException) failure;
         }
-        String where = redact(transport.uri);
+        String where = transport.redactedUri;
         if (!open.get()) {
             return closedInFlight();
         }
@@ -343,16 +347,16 @@ final class HttpConnection implements TransportConnection {
     }
 
     private TransportClosedException closedByClient() {
-        return new TransportClosedException("The HTTP connection to " + redact(transport.uri) + " was closed by the client");
+        return new TransportClosedException("The HTTP connection to " + transport.redactedUri + " was closed by the client");
     }
 
     private TransportConnectionFailedException notSentClosed() {
-        return new TransportConnectionFailedException("The HTTP connection to " + redact(transport.uri)
+        return new TransportConnectionFailedException("The HTTP connection to " + transport.redactedUri
                 + " is closed; the request was not sent", false, null);
     }
 
     private TransportConnectionFailedException closedInFlight() {
-        return new TransportConnectionFailedException("The HTTP connection to " + redact(transport.uri)
+        return new TransportConnectionFailedException("The HTTP connection to " + transport.redactedUri
                 + " was closed by the client while the request was in flight; it may have been applied", true, null);
     }
 

@@ -40,6 +40,8 @@ public final class HttpTransport implements Transport {
     private static final Set<String> RESERVED_HEADERS = Set.of("accept", "content-type");
 
     final URI uri;
+    /** The URI as messages show it, computed once: without user info and query, which may hold credentials. */
+    final String redactedUri;
     final Map<String, String> headers;
     final Supplier<Map<String, String>> headerSupplier;
     final boolean getForQueries;
@@ -51,6 +53,7 @@ public final class HttpTransport implements Transport {
 
     private HttpTransport(Builder builder) {
         this.uri = builder.uri;
+        this.redactedUri = HttpConnection.redact(builder.uri);
         this.headers = Map.copyOf(builder.headers);
         this.headerSupplier = builder.headerSupplier;
         this.getForQueries = builder.getForQueries;
@@ -84,7 +87,7 @@ public final class HttpTransport implements Transport {
 
     @Override
     public String toString() {
-        return "HttpTransport{" + HttpConnection.redact(uri) + ", " + httpVersion + '}';
+        return "HttpTransport{" + redactedUri + ", " + httpVersion + '}';
     }
 
     /**
