@@ -13,4 +13,6 @@ module dev.jgql {
     exports dev.jgql.transport;
     exports dev.jgql.transport.http;
     exports dev.jgql.transport.ws;
+    exports dev.jgql.transport.support;
+    exports dev.jgql.engine;
 }

@@ -5,7 +5,7 @@ import dev.jgql.internal.BlockingSession;
 import dev.jgql.internal.Checks;
 import dev.jgql.internal.ConnectedSession;
 import dev.jgql.internal.Futures;
-import dev.jgql.internal.GraphQLJson;
+import dev.jgql.transport.support.GraphQLJson;
 import dev.jgql.internal.ReconnectingSessionImpl;
 import dev.jgql.internal.SchedulerLease;
 import dev.jgql.transport.Transport;

@@ -1,5 +1,6 @@
 package dev.jgql;
 
+import java.net.http.HttpHeaders;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,9 @@ public final class ExecutionResult {
     private final List<GraphQLError> errors;
     private final Map<String, Object> extensions;
     private final int httpStatus;
-    private final Map<String, List<String>> headers;
+    /** The headers as the transport gave them; turned into {@link #headers} when first asked for. */
+    private final HttpHeaders rawHeaders;
+    private volatile Map<String, List<String>> headers;
 
     private ExecutionResult(Builder builder) {
         this.data = builder.data == null ? null : Collections.unmodifiableMap(builder.data);
@@ -38,7 +41,8 @@ public final class ExecutionResult {
         this.errors = List.copyOf(builder.errors);
         this.extensions = Collections.unmodifiableMap(builder.extensions);
         this.httpStatus = builder.httpStatus;
-        this.headers = Collections.unmodifiableMap(builder.headers);
+        this.rawHeaders = builder.rawHeaders;
+        this.headers = builder.headers == null ? null : Collections.unmodifiableMap(builder.headers);
     }
 
     /** A new builder; every field starts empty (no data, no errors, no HTTP status). */
@@ -78,7 +82,21 @@ public final class ExecutionResult {
 
     /** The HTTP response headers, names in lower case; empty when not over HTTP. */
     public Map<String, List<String>> headers() {
-        return headers;
+        Map<String, List<String>> lowerCase = headers;
+        if (lowerCase == null) {
+            // Computed on demand: most callers never look, and the copy is the costliest part of a small result.
+            lowerCase = Collections.unmodifiableMap(lowerCase(rawHeaders.map()));
+            headers = lowerCase;
+        }
+        return lowerCase;
+    }
+
+    private static Map<String, List<String>> lowerCase(Map<String, List<String>> headers) {
+        Map<String, List<String>> lowerCase = new TreeMap<>();
+        if (headers != null) {
+            headers.forEach((name, values) -> lowerCase.put(name.toLowerCase(java.util.Locale.ROOT), List.copyOf(values)));
+        }
+        return lowerCase;
     }
 
     @Override
@@ -105,6 +123,7 @@ public final class ExecutionResult {
         private Map<String, Object> extensions = Map.of();
         private int httpStatus = -1;
         private Map<String, List<String>> headers = Map.of();
+        private HttpHeaders rawHeaders;
 
         private Builder() {
         }
@@ -136,11 +155,18 @@ public final class ExecutionResult {
 
         /** The HTTP response headers; names are stored in lower case. Default none. */
         public Builder headers(Map<String, List<String>> headers) {
-            Map<String, List<String>> lowerCase = new TreeMap<>();
-            if (headers != null) {
-                headers.forEach((name, values) -> lowerCase.put(name.toLowerCase(java.util.Locale.ROOT), List.copyOf(values)));
-            }
-            this.headers = lowerCase;
+            this.headers = lowerCase(headers);
+            this.rawHeaders = null;
+            return this;
+        }
+
+        /**
+         * The HTTP response headers as an engine gives them; kept as they are and presented with
+         * names in lower case by {@link ExecutionResult#headers()}. Default none.
+         */
+        public Builder headers(HttpHeaders headers) {
+            this.rawHeaders = java.util.Objects.requireNonNull(headers, "headers");
+            this.headers = null;
             return this;
         }
 

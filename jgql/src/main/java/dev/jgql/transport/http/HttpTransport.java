@@ -1,25 +1,34 @@
 package dev.jgql.transport.http;
 
+import dev.jgql.engine.Engine;
+import dev.jgql.engine.EngineSettings;
+import dev.jgql.engine.JdkEngine;
+import dev.jgql.internal.TransportFailures;
 import dev.jgql.transport.Transport;
-import static dev.jgql.internal.Checks.positive;
 import dev.jgql.transport.TransportConnection;
 import dev.jgql.transport.TransportContext;
 
 import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
+import static dev.jgql.internal.Checks.positive;
+
 /**
- * GraphQL over HTTP on the JDK's {@link HttpClient}: POST with a JSON body, or GET for queries when
- * enabled; HTTP/1.1 or HTTP/2; TLS verified by default. Responses are classified as the GraphQL
+ * GraphQL over HTTP: POST with a JSON body, or GET for queries when enabled; HTTP/1.1 or HTTP/2;
+ * TLS verified by default; on any {@link Engine} (the JDK's {@link HttpClient} by default, Vert.x
+ * with {@code jgql-vertx}). Responses are classified as the GraphQL
  * over HTTP specification says: a GraphQL body is a result whatever its status (errors included);
  * any other body with an error status is a {@link dev.jgql.TransportServerException}; a malformed
  * 2xx body is a {@link dev.jgql.TransportProtocolException}; a refused, reset or timed-out
@@ -32,9 +41,9 @@ import java.util.function.Supplier;
  *     .build();
  * }</pre>
  *
- * <p>Immutable and thread-safe. Each {@link #connect} makes its own {@link HttpClient} (with its
- * own connection pool and threads, released when the connection closes) unless one is supplied
- * with {@link Builder#httpClient}.
+ * <p>Immutable and thread-safe. Each {@link #connect} makes its own engine (for the JDK engine:
+ * an {@link HttpClient} with its own connection pool and threads), released when the connection
+ * closes.
  */
 public final class HttpTransport implements Transport {
     private static final Set<String> RESERVED_HEADERS = Set.of("accept", "content-type");
@@ -42,27 +51,45 @@ public final class HttpTransport implements Transport {
     final URI uri;
     /** The URI as messages show it, computed once: without user info and query, which may hold credentials. */
     final String redactedUri;
-    final Map<String, String> headers;
     final Supplier<Map<String, String>> headerSupplier;
     final boolean getForQueries;
-    final HttpClient.Version httpVersion;
-    final Duration connectTimeout;
     final Duration requestTimeout;
-    final SSLContext sslContext;
-    final HttpClient httpClient;
+    final long maxResponseSize;
+    final Engine engine;
+    final EngineSettings engineSettings;
+    /** Every header of a POST, and of a GET, but the header supplier's: computed once, shared by every request. */
+    final HttpHeaders postHeaders;
+    final HttpHeaders getHeaders;
 
     private HttpTransport(Builder builder) {
         this.uri = builder.uri;
-        this.redactedUri = HttpConnection.redact(builder.uri);
-        this.headers = Map.copyOf(builder.headers);
+        this.redactedUri = TransportFailures.redact(builder.uri);
         this.headerSupplier = builder.headerSupplier;
         this.getForQueries = builder.getForQueries;
-        this.httpVersion = builder.httpVersion != null ? builder.httpVersion
-                : "https".equalsIgnoreCase(uri.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
-        this.connectTimeout = builder.connectTimeout;
         this.requestTimeout = builder.requestTimeout;
-        this.sslContext = builder.sslContext;
-        this.httpClient = builder.httpClient;
+        this.maxResponseSize = builder.maxResponseSize;
+        this.engine = builder.engine;
+        EngineSettings.Builder settings = EngineSettings.builder()
+                .name("http")
+                .connectTimeout(builder.connectTimeout)
+                .httpVersion(builder.httpVersion != null ? builder.httpVersion
+                        : "https".equalsIgnoreCase(uri.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
+        if (builder.sslContext != null) {
+            settings.sslContext(builder.sslContext);
+        }
+        this.engineSettings = settings.build();
+        // A CSRF-guarded server (Apollo) refuses a GET without a preflight header; others ignore it.
+        this.getHeaders = fixedHeaders(builder.headers, "Accept", HttpConnection.ACCEPT, "Apollo-Require-Preflight", "true");
+        this.postHeaders = fixedHeaders(builder.headers, "Accept", HttpConnection.ACCEPT, "Content-Type", "application/json");
+    }
+
+    private static HttpHeaders fixedHeaders(Map<String, String> configured, String... protocol) {
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (int i = 0; i < protocol.length; i += 2) {
+            headers.put(protocol[i], List.of(protocol[i + 1]));
+        }
+        configured.forEach((name, value) -> headers.put(name, List.of(value)));
+        return HttpHeaders.of(headers, (name, value) -> true);
     }
 
     /**
@@ -87,7 +114,7 @@ public final class HttpTransport implements Transport {
 
     @Override
     public String toString() {
-        return "HttpTransport{" + redactedUri + ", " + httpVersion + '}';
+        return "HttpTransport{" + redactedUri + ", " + engineSettings.httpVersion() + ", " + engine + '}';
     }
 
     /**
@@ -103,6 +130,9 @@ public final class HttpTransport implements Transport {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout;
         private SSLContext sslContext;
+        private long maxResponseSize = 16 * 1024 * 1024;
+        private Engine engine = JdkEngine.create();
+        private boolean engineSupplied;
         private HttpClient httpClient;
 
         private Builder(URI uri) {
@@ -110,7 +140,8 @@ public final class HttpTransport implements Transport {
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
                 throw new IllegalArgumentException("An HTTP transport needs an absolute http:// or https:// URI, not '"
-                        + HttpConnection.redact(uri) + "'; for ws:// use WebSocketTransport");
+                        + (uri.getHost() == null ? uri.getScheme() + ":…" : TransportFailures.redact(uri))
+                        + "'; for ws:// use WebSocketTransport");
             }
             this.uri = uri;
         }
@@ -190,10 +221,36 @@ public final class HttpTransport implements Transport {
         }
 
         /**
-         * An {@link HttpClient} of the application's to send with, instead of one per connection.
-         * jgql never closes it; its own version, timeouts and TLS settings then apply, so this
-         * cannot be combined with {@link #httpVersion}, {@link #sslContext} or a non-default
-         * {@link #connectTimeout}. Default: none.
+         * The largest response body read, in bytes, enforced while reading: a larger one fails
+         * the request with {@link dev.jgql.TransportProtocolException} (its connection is closed)
+         * instead of filling the heap. Default 16 MiB, as the WebSocket transport's
+         * {@code maxMessageSize}.
+         */
+        public Builder maxResponseSize(long maxResponseSize) {
+            if (maxResponseSize < 1024) {
+                throw new IllegalArgumentException("maxResponseSize must be at least 1024 bytes: " + maxResponseSize);
+            }
+            this.maxResponseSize = maxResponseSize;
+            return this;
+        }
+
+        /**
+         * The engine that puts the bytes on the wire, e.g. {@code VertxEngine.create()} from
+         * {@code jgql-vertx}. The GraphQL-over-HTTP behaviour is the same on every engine.
+         * Default {@link JdkEngine#create()}.
+         */
+        public Builder engine(Engine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+            this.engineSupplied = true;
+            return this;
+        }
+
+        /**
+         * An {@link HttpClient} of the application's to send with, instead of one per connection:
+         * the same as {@code engine(JdkEngine.using(httpClient))}. jgql never closes it; its own
+         * version, timeouts and TLS settings then apply, so this cannot be combined with
+         * {@link #httpVersion}, {@link #sslContext} or a non-default {@link #connectTimeout}.
+         * Default: none.
          */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
@@ -201,13 +258,22 @@ public final class HttpTransport implements Transport {
         }
 
         /**
-         * @throws IllegalStateException if {@link #httpClient} is combined with settings it overrides
+         * Builds the transport.
+         *
+         * @throws IllegalStateException if {@link #httpClient} is combined with settings it
+         *                               overrides, or with {@link #engine}
          */
         public HttpTransport build() {
-            if (httpClient != null && (httpVersion != null || sslContext != null
-                    || !connectTimeout.equals(Duration.ofSeconds(10)))) {
-                throw new IllegalStateException("A supplied HttpClient brings its own version, TLS and connect "
-                        + "timeout: configure them on the HttpClient instead");
+            if (httpClient != null) {
+                if (httpVersion != null || sslContext != null || !connectTimeout.equals(Duration.ofSeconds(10))) {
+                    throw new IllegalStateException("A supplied HttpClient brings its own version, TLS and connect "
+                            + "timeout: configure them on the HttpClient instead");
+                }
+                if (engineSupplied) {
+                    throw new IllegalStateException("Choose either an engine or an HttpClient: an HttpClient is the "
+                            + "JDK engine's, JdkEngine.using(httpClient)");
+                }
+                engine = JdkEngine.using(httpClient);
             }
             return new HttpTransport(this);
         }

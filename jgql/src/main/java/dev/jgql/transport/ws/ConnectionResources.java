@@ -1,52 +1,53 @@
 package dev.jgql.transport.ws;
 
+import dev.jgql.engine.EngineSettings;
+import dev.jgql.engine.WebSocketEngine;
 import dev.jgql.internal.Checks;
-import dev.jgql.internal.HttpClients;
-import java.net.http.HttpClient;
+
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The threads and the {@link HttpClient} of one {@code connect}, shared by its attempts (the
- * fallback to the legacy protocol reuses them) and then owned by the connection that succeeded.
- * Reference-counted: the last {@link #release()} shuts the executor down (tasks already queued,
- * such as the final signals to subscribers, still run) and drops the client, whose selector
- * thread then ends once it is garbage collected (JDK 17 has no {@code HttpClient.close()}).
+ * The threads and the engine of one {@code connect}, shared by its attempts (the fallback to the
+ * legacy protocol reuses them) and then owned by the connection that succeeded. Reference-counted:
+ * the last {@link #release()} closes the engine and shuts the executor down (tasks already queued,
+ * such as the final signals to subscribers, still run).
  */
 final class ConnectionResources {
     private static final AtomicInteger CONNECTIONS = new AtomicInteger();
 
+    /** Runs deliveries to futures and subscribers; also given to the engine for its own tasks. */
     final ExecutorService executor;
-    private HttpClient client;
-    private final boolean ownsClient;
+    private WebSocketEngine engine;
     private int references = 1;
 
-    private ConnectionResources(ExecutorService executor, HttpClient client, boolean ownsClient) {
+    private ConnectionResources(ExecutorService executor, WebSocketEngine engine) {
         this.executor = executor;
-        this.client = client;
-        this.ownsClient = ownsClient;
+        this.engine = engine;
     }
 
     static ConnectionResources create(WebSocketTransport transport) {
         ExecutorService executor = Executors.newCachedThreadPool(
                 Checks.daemonThreads("jgql-ws-" + CONNECTIONS.incrementAndGet()));
-        HttpClient client = transport.httpClient;
-        if (client == null) {
-            HttpClient.Builder builder = HttpClient.newBuilder()
-                    .executor(executor)
-                    .followRedirects(HttpClient.Redirect.NEVER);
-            if (transport.sslContext != null) {
-                builder.sslContext(transport.sslContext);
-            }
-            client = builder.build();
+        EngineSettings.Builder settings = EngineSettings.builder()
+                .name("ws")
+                .connectTimeout(transport.connectTimeout)
+                .executor(executor);
+        if (transport.sslContext != null) {
+            settings.sslContext(transport.sslContext);
         }
-        return new ConnectionResources(executor, client, transport.httpClient == null);
+        try {
+            return new ConnectionResources(executor, transport.engine.newWebSocketEngine(settings.build()));
+        } catch (RuntimeException e) {
+            executor.shutdown();
+            throw e;
+        }
     }
 
-    /** The client to open sockets with, or {@code null} once released. */
-    synchronized HttpClient client() {
-        return client;
+    /** The engine to open sockets with, or {@code null} once released. */
+    synchronized WebSocketEngine engine() {
+        return engine;
     }
 
     synchronized void retain() {
@@ -54,16 +55,16 @@ final class ConnectionResources {
     }
 
     void release() {
-        HttpClient released;
+        WebSocketEngine released;
         synchronized (this) {
             if (references == 0 || --references > 0) {
                 return;
             }
-            released = client;
-            client = null;
+            released = engine;
+            engine = null;
         }
-        if (released != null && ownsClient) {
-            HttpClients.release(released);
+        if (released != null) {
+            released.close();
         }
         executor.shutdown();
     }

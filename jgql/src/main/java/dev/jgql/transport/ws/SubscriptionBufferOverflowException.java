@@ -1,31 +1,26 @@
 package dev.jgql.transport.ws;
 
-import dev.jgql.TransportException;
-
 /**
- * A subscriber did not keep up: more events arrived than it had requested and the subscription's
- * buffer ({@link WebSocketTransport.Builder#subscriptionBufferSize}) was full. The subscription
- * ends with this exception (the buffered events are dropped) and the operation is stopped on the
- * server; the link and the other operations carry on.
+ * The WebSocket transport's name for {@link dev.jgql.SubscriptionBufferOverflowException}, which
+ * every streaming transport now uses; the WebSocket transport still throws this subclass so that
+ * existing {@code catch} blocks keep working.
  *
  * <pre>{@code
- * catch (SubscriptionBufferOverflowException e) {
- *     // request more eagerly, or raise subscriptionBufferSize
- * }
+ * catch (dev.jgql.SubscriptionBufferOverflowException e) { ... }   // catch this one instead
  * }</pre>
+ *
+ * @deprecated catch {@link dev.jgql.SubscriptionBufferOverflowException}; this class goes in the
+ *             release after next.
  */
-public class SubscriptionBufferOverflowException extends TransportException {
+@Deprecated
+public class SubscriptionBufferOverflowException extends dev.jgql.SubscriptionBufferOverflowException {
     private static final long serialVersionUID = 1L;
 
-    private final int bufferSize;
-
+    /**
+     * @param message    what happened and what to do
+     * @param bufferSize the buffer size that was exceeded
+     */
     public SubscriptionBufferOverflowException(String message, int bufferSize) {
-        super(message);
-        this.bufferSize = bufferSize;
-    }
-
-    /** The buffer size that was exceeded. */
-    public int bufferSize() {
-        return bufferSize;
+        super(message, bufferSize);
     }
 }

@@ -7,49 +7,51 @@ import dev.jgql.TransportConnectionFailedException;
 import dev.jgql.TransportException;
 import dev.jgql.TransportProtocolException;
 import dev.jgql.TransportQueryException;
-import dev.jgql.TransportServerException;
+import dev.jgql.engine.EngineWebSocket;
+import dev.jgql.engine.WebSocketEngine;
+import dev.jgql.engine.WebSocketEngineRequest;
 import dev.jgql.internal.Futures;
-import dev.jgql.internal.GraphQLJson;
 import dev.jgql.transport.TransportConnection;
 import dev.jgql.transport.TransportContext;
+import dev.jgql.transport.support.StreamSubscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
-import java.nio.channels.UnresolvedAddressException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * One WebSocket link speaking one protocol. It goes HANDSHAKE → AWAITING_ACK → READY → CLOSED;
- * {@link #ready} completes at READY, or fails if the link ends before. Every way the link can end
- * goes through {@link #end}, which fails the pending operations, completes {@link #whenClosed()}
- * and closes the socket (a close frame, bounded by the close timeout, or an abort).
+ * One WebSocket link speaking one protocol: the link's state machine and its operations. The other
+ * concerns live beside it: {@link HandshakeFailures} (why opening failed), {@link KeepAlive}
+ * (finding dead links), {@link Outbox} (sending one message at a time), {@link MessageAssembler}
+ * (joining and parsing incoming messages) and {@link Wire} (the protocol's messages).
  *
- * <p>Threads: the JDK calls the listener serially; it parses and routes under {@link #lock}
- * without calling user code. Futures, subscribers and {@code whenClosed} dependents run on the
- * executor of {@link ConnectionResources}. Timers run on the context's scheduler. Sends go through
- * {@link #outbox}, one at a time, because the JDK WebSocket allows one outstanding text send.
+ * <h2>States</h2>
+ * <pre>
+ *   HANDSHAKE ──socket open──▶ AWAITING_ACK ──connection_ack──▶ READY
+ *       │                           │                             │
+ *       └──────────────── any ending (see below) ─────────────────┴──▶ CLOSED
+ * </pre>
+ * Only those transitions exist, each taken under {@link #lock}. {@link #ready} completes on
+ * entering READY, or fails if the link ends before. Every way the link can end goes through
+ * {@link #end} exactly once: the handshake failed or timed out, no acknowledgement in time, the
+ * server closed or the connection dropped, a protocol violation, a message too big, a dead link
+ * (keep-alive), a failed send, or the client's {@link #close()}. {@code end} fails the operations
+ * still pending (saying whether each may have reached the server), completes
+ * {@link #whenClosed()} and closes the socket (a close frame bounded by the close timeout, or an
+ * abort).
+ *
+ * <p>Threads: the engine calls the {@link Listener} serially; it parses and routes without calling
+ * user code. Futures, subscribers and {@code whenClosed} dependents run on the executor of
+ * {@link ConnectionResources}. Timers run on the context's scheduler.
  */
 final class WebSocketConnection implements TransportConnection {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnection.class);
@@ -62,65 +64,77 @@ final class WebSocketConnection implements TransportConnection {
             TransportClosedException reason, boolean byClient, int wireCode, String wireReason, boolean awaitPeer) {
     }
 
-    private record Outgoing(String text, Operation operation, String description) {
-    }
-
     private final WebSocketTransport config;
-    private final TransportContext context;
     private final ConnectionResources resources;
     private final Wire wire;
     private final boolean mayFallBack;
     private final String where;
+    private final Timers timers;
+    private final Outbox outbox;
+    private final KeepAlive keepAlive;
+    private final MessageAssembler assembler;
+    private final Map<String, Operation> operations = new ConcurrentHashMap<>();
 
     private final Object lock = new Object();
-    // guarded by lock
-    private State state = State.HANDSHAKE;
-    private WebSocket socket;
-    private CompletableFuture<WebSocket> handshake;
-    private final Map<String, Operation> operations = new LinkedHashMap<>();
+    // written under lock
+    private volatile State state = State.HANDSHAKE;
+    private volatile EngineWebSocket socket;
+    private CompletableFuture<EngineWebSocket> opening;
     private long lastId;
-    private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
-    private boolean sending;
     private String initMessage;
     private ScheduledFuture<?> connectTimer;
     private ScheduledFuture<?> ackTimer;
-    private ScheduledFuture<?> pingTimer;
-    private ScheduledFuture<?> pongDeadline;
-    private ScheduledFuture<?> protocolPingTimer;
-    private ScheduledFuture<?> protocolPongDeadline;
-    private ScheduledFuture<?> keepAliveDeadline;
     private ScheduledFuture<?> closeTimer;
-    private boolean awaitingPong;
-    private boolean awaitingProtocolPong;
-    private boolean finished;
+    private boolean released;
     private Ending ending;
     private String subprotocol = "";
 
     private volatile boolean fallbackSuggested;
-    /** Fragments of the message being received; only touched by the listener, which the JDK calls serially. */
-    private final StringBuilder partial = new StringBuilder();
-    private boolean discarding;
 
     private final CompletableFuture<WebSocketConnection> ready = new CompletableFuture<>();
     private final CompletableFuture<TransportClosedException> closed = new CompletableFuture<>();
-    private final CompletableFuture<Void> released = new CompletableFuture<>();
+    private final CompletableFuture<Void> releasedFuture = new CompletableFuture<>();
 
     WebSocketConnection(WebSocketTransport config, TransportContext context, ConnectionResources resources,
             WebSocketProtocol protocol, boolean mayFallBack) {
         this.config = config;
-        this.context = context;
         this.resources = resources;
-        this.where = WebSocketTransport.redact(config.uri);
+        this.where = config.redactedUri;
         this.wire = new Wire(protocol, context.objectMapper(), where);
         this.mayFallBack = mayFallBack;
+        this.timers = new Timers(context.scheduler(), resources.executor, where);
+        this.outbox = new Outbox(where, this::linkBroken);
+        this.keepAlive = new KeepAlive(config, protocol == WebSocketProtocol.GRAPHQL_TRANSPORT_WS, timers, where,
+                new KeepAlive.Link() {
+                    @Override
+                    public CompletableFuture<Void> sendPingFrame(ByteBuffer payload) {
+                        EngineWebSocket open = socket;
+                        return open == null ? CompletableFuture.completedFuture(null) : open.sendPing(payload);
+                    }
+
+                    @Override
+                    public void sendProtocolPing() {
+                        outbox.send(new Outbox.Outgoing(wire.ping(), null, "ping"));
+                    }
+
+                    @Override
+                    public void dead(String what) {
+                        linkDead(what);
+                    }
+
+                    @Override
+                    public void broken(Throwable cause) {
+                        linkBroken(cause);
+                    }
+                });
+        this.assembler = new MessageAssembler(config.maxMessageSize);
         resources.retain();
     }
 
     // =================================================================== opening
 
     /** Starts the handshake; {@link #ready} tells how it ends. */
-    void open(Map<String, Object> initPayload) {
-        HttpClient client = resources.client();
+    void open(Map<String, Object> initPayload, Map<String, String> handshakeHeaders) {
         String init;
         try {
             init = wire.connectionInit(initPayload);
@@ -130,40 +144,35 @@ final class WebSocketConnection implements TransportConnection {
                     + " (its content is not shown): " + cause.getClass().getName(), cause)));
             return;
         }
-        if (client == null) {
+        WebSocketEngine engine = resources.engine();
+        if (engine == null) {
             end(connectFailed(new TransportClosedException("The WebSocket transport's connect to " + where
                     + " was abandoned")));
             return;
         }
-        WebSocket.Builder builder = client.newWebSocketBuilder()
-                .subprotocols(wire.protocol().subprotocol())
+        WebSocketEngineRequest.Builder request = WebSocketEngineRequest.builder(config.uri)
+                .subprotocols(List.of(wire.protocol().subprotocol()))
                 .connectTimeout(config.connectTimeout);
-        config.headers.forEach(builder::header);
+        handshakeHeaders.forEach(request::header);
         synchronized (lock) {
             initMessage = init;
-            connectTimer = schedule(config.connectTimeout, this::connectTimedOut);
+            connectTimer = timers.schedule(config.connectTimeout, this::connectTimedOut);
         }
         LOG.debug("Opening a WebSocket to {} offering {}", where, wire.protocol().subprotocol());
-        CompletableFuture<WebSocket> opening;
+        CompletableFuture<EngineWebSocket> handshake;
         try {
-            opening = builder.buildAsync(config.uri, new Listener());
+            handshake = engine.open(request.build(), new Listener());
         } catch (RuntimeException e) {
-            opening = CompletableFuture.failedFuture(e);
+            handshake = CompletableFuture.failedFuture(e);
         }
         synchronized (lock) {
-            handshake = opening;
+            opening = handshake;
         }
-        opening.whenComplete((webSocket, failure) -> {
+        handshake.whenComplete((openSocket, failure) -> {
             if (failure != null) {
                 handshakeFailed(Futures.unwrap(failure));
-                return;
-            }
-            boolean stale;
-            synchronized (lock) {
-                stale = state == State.CLOSED && socket == null;
-            }
-            if (stale) {
-                webSocket.abort();
+            } else {
+                opened(openSocket);
             }
         });
     }
@@ -189,35 +198,34 @@ final class WebSocketConnection implements TransportConnection {
 
     /** Whether a ping frame is waiting for its pong (for tests that drive keep-alive). */
     boolean awaitingPong() {
-        synchronized (lock) {
-            return awaitingPong;
-        }
+        return keepAlive.awaitingPong();
     }
 
     /** How many operations are active (for tests). */
     int activeOperations() {
-        synchronized (lock) {
-            return operations.size();
-        }
+        return operations.size();
     }
 
-    private void opened(WebSocket webSocket) {
+    private void opened(EngineWebSocket openSocket) {
         boolean stale;
-        String negotiated = webSocket.getSubprotocol() == null ? "" : webSocket.getSubprotocol();
+        String negotiated = openSocket.subprotocol();
+        String init;
         synchronized (lock) {
             stale = state != State.HANDSHAKE;
+            init = initMessage;
             if (!stale) {
-                socket = webSocket;
+                socket = openSocket;
                 subprotocol = negotiated;
-                cancel(connectTimer);
+                Timers.cancel(connectTimer);
             }
         }
         if (stale) {
-            webSocket.abort();
+            openSocket.abort();
+            peerClosedAfterEnd();
             return;
         }
         // Read on, whatever happens next: the server's close frame must be read too.
-        webSocket.request(1);
+        openSocket.request(1);
         if (negotiated.isEmpty() && mayFallBack) {
             fallbackSuggested = true;
             TransportConnectionFailedException failure = new TransportConnectionFailedException("The server at " + where
@@ -229,82 +237,34 @@ final class WebSocketConnection implements TransportConnection {
         }
         LOG.debug("WebSocket to {} open with subprotocol '{}'", where, negotiated);
         synchronized (lock) {
+            if (state != State.HANDSHAKE) {
+                return;
+            }
             state = State.AWAITING_ACK;
-            outbox.add(new Outgoing(initMessage, null, "connection_init"));
             initMessage = null;
-            ackTimer = schedule(config.ackTimeout, this::ackTimedOut);
+            ackTimer = timers.schedule(config.ackTimeout, this::ackTimedOut);
         }
-        pump();
+        outbox.send(new Outbox.Outgoing(init, null, "connection_init"));
+        outbox.open(openSocket);
     }
 
     private void handshakeFailed(Throwable failure) {
-        TransportException classified = classifyHandshakeFailure(failure);
-        end(connectFailed(classified));
-    }
-
-    private TransportException classifyHandshakeFailure(Throwable failure) {
-        if (failure instanceof TransportException transport) {
-            return transport;
+        HandshakeFailures.Classified classified = HandshakeFailures.classify(failure, where, wire.protocol(), mayFallBack,
+                config.connectTimeout);
+        if (classified.fallbackSuggested()) {
+            fallbackSuggested = true;
         }
-        if (failure instanceof WebSocketHandshakeException refused && refused.getResponse() != null) {
-            HttpResponse<?> response = refused.getResponse();
-            int status = response.statusCode();
-            // A refusal may mean "not this subprotocol"; not when it is about credentials, the
-            // path or load, which the other protocol will not fix.
-            fallbackSuggested = mayFallBack && status != 401 && status != 403 && status != 404 && status != 407
-                    && status != 429 && status < 500;
-            String body = excerpt(response.body());
-            String message = status == 101
-                    ? "The server at " + where + " answered the WebSocket handshake in a way the JDK rejects ("
-                            + refused.getMessage() + "); it may not speak " + wire.protocol().subprotocol()
-                    : "The server at " + where + " refused the WebSocket handshake with HTTP " + status + ": "
-                            + hint(status) + (body.isEmpty() ? "" : ". Body: " + body);
-            return new TransportServerException(message, status, body, null, response.headers().map());
-        }
-        if (failure instanceof HttpTimeoutException) {
-            return new TransportConnectionFailedException("No WebSocket handshake with " + where + " within "
-                    + config.connectTimeout.toMillis() + " ms; nothing was sent", false, failure);
-        }
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException || cause instanceof NoRouteToHostException
-                    || cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
-                return new TransportConnectionFailedException("Could not connect to " + where + " (" + cause
-                        + "); nothing was sent. Is the server running?", false, failure);
-            }
-        }
-        return new TransportConnectionFailedException("The WebSocket handshake with " + where + " failed (" + failure
-                + "); no operation was sent", false, failure);
-    }
-
-    private static String hint(int status) {
-        return switch (status) {
-            case 401, 403 -> "the server refused the credentials; check the handshake headers (not shown)";
-            case 404 -> "check the endpoint URL";
-            case 400, 426 -> "the server does not take this WebSocket request here (wrong path or subprotocol?)";
-            case 429 -> "the server is rate limiting";
-            default -> status >= 500 ? "the server failed; retry later" : "the server rejected the handshake";
-        };
-    }
-
-    private static String excerpt(Object body) {
-        if (body instanceof byte[] bytes) {
-            return bytes.length == 0 ? "" : GraphQLJson.excerpt(bytes);
-        }
-        if (body instanceof String text) {
-            return text.isEmpty() ? "" : GraphQLJson.excerpt(text.getBytes(StandardCharsets.UTF_8));
-        }
-        return "";
+        end(connectFailed(classified.failure()));
     }
 
     private void connectTimedOut() {
-        CompletableFuture<WebSocket> opening;
+        CompletableFuture<EngineWebSocket> handshake;
         synchronized (lock) {
-            opening = handshake;
+            handshake = opening;
         }
-        end(connectFailed(new TransportConnectionFailedException("No WebSocket handshake with " + where + " within "
-                + config.connectTimeout.toMillis() + " ms (connectTimeout); nothing was sent", false, null)));
-        if (opening != null) {
-            opening.cancel(true);
+        end(connectFailed(HandshakeFailures.timedOut(where, config.connectTimeout)));
+        if (handshake != null) {
+            handshake.cancel(true);
         }
     }
 
@@ -327,7 +287,7 @@ final class WebSocketConnection implements TransportConnection {
 
     @Override
     public CompletableFuture<ExecutionResult> execute(GraphQLRequest request) {
-        java.util.Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(request, "request");
         Operation operation = Operation.single(request);
         start(operation);
         operation.future.whenComplete((result, failure) -> {
@@ -340,9 +300,9 @@ final class WebSocketConnection implements TransportConnection {
 
     @Override
     public Flow.Publisher<ExecutionResult> subscribe(GraphQLRequest request) {
-        java.util.Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(request, "request");
         return subscriber -> {
-            java.util.Objects.requireNonNull(subscriber, "subscriber");
+            Objects.requireNonNull(subscriber, "subscriber");
             StreamSubscription subscription = new StreamSubscription(subscriber, resources.executor,
                     config.subscriptionBufferSize);
             Operation operation = Operation.stream(request, subscription);
@@ -361,71 +321,64 @@ final class WebSocketConnection implements TransportConnection {
     }
 
     private void start(Operation operation) {
-        Throwable failure = null;
         synchronized (lock) {
-            if (state != State.READY) {
-                failure = closedFailure(operation.request.toString());
-            } else {
+            if (state == State.READY) {
                 operation.id = Long.toString(++lastId);
-                try {
-                    outbox.add(new Outgoing(wire.start(operation.id, operation.request), operation,
-                            wire.startType() + " " + operation.id));
-                    operations.put(operation.id, operation);
-                } catch (TransportException e) {
-                    failure = e;
-                    operation.finished = true;
-                }
+                operations.put(operation.id, operation);
             }
         }
-        if (failure != null) {
-            fail(operation, failure);
+        if (operation.id == null) {
+            operation.finish();
+            fail(operation, closedFailure(operation.request.toString()));
             return;
         }
-        pump();
+        String text;
+        try {
+            text = wire.start(operation.id, operation.request);
+        } catch (TransportException e) {
+            if (finish(operation)) {
+                fail(operation, e);
+            }
+            return;
+        }
+        outbox.send(new Outbox.Outgoing(text, operation, wire.startType() + " " + operation.id));
     }
 
     /** The caller gave up on an operation: forget it and, if the server has it, stop it there. */
     private void cancel(Operation operation) {
-        boolean stop;
-        synchronized (lock) {
-            if (operation.finished) {
-                return;
-            }
-            operation.finished = true;
-            operations.remove(operation.id, operation);
-            stop = operation.handed && state == State.READY;
-            if (stop) {
-                outbox.add(new Outgoing(wire.stop(operation.id), null, wire.protocol() == WebSocketProtocol.GRAPHQL_WS
-                        ? "stop " + operation.id : "complete " + operation.id));
-            }
+        if (!finish(operation)) {
+            return;
         }
-        if (stop) {
-            pump();
+        if (operation.wasHanded() && state == State.READY) {
+            outbox.send(new Outbox.Outgoing(wire.stop(operation.id), null,
+                    (wire.protocol() == WebSocketProtocol.GRAPHQL_WS ? "stop " : "complete ") + operation.id));
         }
     }
 
-    /** Removes an active operation; false if it already ended (then the caller must not signal it). */
+    /** Ends an active operation; false if it already ended (then the caller must not signal it). */
     private boolean finish(Operation operation) {
-        synchronized (lock) {
-            if (operation.finished) {
-                return false;
-            }
-            operation.finished = true;
-            operations.remove(operation.id, operation);
-            return true;
+        if (!operation.finish()) {
+            return false;
         }
+        if (operation.id != null) {
+            operations.remove(operation.id, operation);
+        }
+        return true;
     }
 
     private void fail(Operation operation, Throwable failure) {
         if (operation.future != null) {
-            deliver(() -> operation.future.completeExceptionally(failure));
+            timers.deliver(() -> operation.future.completeExceptionally(failure));
         } else {
             operation.stream.fail(failure);
         }
     }
 
     private Throwable closedFailure(String what) {
-        Ending end = ending;
+        Ending end;
+        synchronized (lock) {
+            end = ending;
+        }
         if (end == null) {
             return new TransportClosedException("The WebSocket connection to " + where + " is not open; " + what
                     + " was not sent");
@@ -443,99 +396,11 @@ final class WebSocketConnection implements TransportConnection {
         return new TransportConnectionFailedException(message, false, reason);
     }
 
-    // =================================================================== sending
-
-    private void pump() {
-        while (true) {
-            Outgoing next;
-            WebSocket webSocket;
-            synchronized (lock) {
-                if (sending || state == State.CLOSED || socket == null) {
-                    return;
-                }
-                next = outbox.poll();
-                while (next != null && next.operation != null && next.operation.finished) {
-                    next = outbox.poll();
-                }
-                if (next == null) {
-                    return;
-                }
-                if (next.operation != null) {
-                    next.operation.handed = true;
-                }
-                sending = true;
-                webSocket = socket;
-            }
-            LOG.debug(">>> {} to {}", next.description, where);
-            CompletableFuture<WebSocket> sent;
-            try {
-                sent = webSocket.sendText(next.text, true);
-            } catch (RuntimeException e) {
-                sent = CompletableFuture.failedFuture(e);
-            }
-            if (sent.isDone() && !sent.isCompletedExceptionally()) {
-                synchronized (lock) {
-                    sending = false;
-                }
-                continue;
-            }
-            sent.whenComplete((ignored, failure) -> {
-                synchronized (lock) {
-                    sending = false;
-                }
-                if (failure != null) {
-                    linkBroken(Futures.unwrap(failure));
-                } else {
-                    pump();
-                }
-            });
-            return;
-        }
-    }
-
-    private void send(String text, String description) {
-        synchronized (lock) {
-            if (state == State.CLOSED) {
-                return;
-            }
-            outbox.add(new Outgoing(text, null, description));
-        }
-        pump();
-    }
-
     // =================================================================== receiving
 
-    private void onText(CharSequence data, boolean last) {
-        if (discarding) {
-            discarding = !last;
+    private void handle(MessageAssembler.Message text) {
+        if (state == State.CLOSED) {
             return;
-        }
-        if ((long) partial.length() + data.length() > config.maxMessageSize) {
-            partial.setLength(0);
-            partial.trimToSize();
-            discarding = !last;
-            messageTooBig();
-            return;
-        }
-        String text;
-        if (last && partial.length() == 0) {
-            text = data.toString();
-        } else {
-            partial.append(data);
-            if (!last) {
-                return;
-            }
-            text = partial.toString();
-            partial.setLength(0);
-        }
-        handle(text);
-    }
-
-    private void handle(String text) {
-        synchronized (lock) {
-            if (state == State.CLOSED) {
-                return;
-            }
         }
         Wire.Incoming message;
         try {
@@ -544,12 +409,14 @@ final class WebSocketConnection implements TransportConnection {
             protocolViolation(e);
             return;
         }
-        LOG.debug("<<< {}{} from {}", message.type(), message.id() == null ? "" : " " + message.id(), where);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("<<< {}{} from {}", message.type(), message.id() == null ? "" : " " + message.id(), where);
+        }
         switch (message.kind()) {
             case ACK -> acknowledged(text);
-            case PING -> send(wire.pong(), "pong");
-            case PONG -> protocolPong();
-            case KEEP_ALIVE -> keepAlive();
+            case PING -> outbox.send(new Outbox.Outgoing(wire.pong(), null, "pong"));
+            case PONG -> keepAlive.protocolPong();
+            case KEEP_ALIVE -> keepAlive.keepAliveMessage();
             case NEXT, ERROR, COMPLETE -> operationMessage(message, text);
             case CONNECTION_ERROR -> connectionError(message.detail());
             case ERROR_WITHOUT_ID -> LOG.warn("The server at {} reported an error tied to no operation: {}", where,
@@ -558,7 +425,7 @@ final class WebSocketConnection implements TransportConnection {
         }
     }
 
-    private void acknowledged(String text) {
+    private void acknowledged(MessageAssembler.Message text) {
         boolean second;
         synchronized (lock) {
             if (state != State.AWAITING_ACK && state != State.READY) {
@@ -567,7 +434,7 @@ final class WebSocketConnection implements TransportConnection {
             second = state == State.READY;
             if (!second) {
                 state = State.READY;
-                cancel(ackTimer);
+                Timers.cancel(ackTimer);
                 ackTimer = null;
             }
         }
@@ -576,17 +443,12 @@ final class WebSocketConnection implements TransportConnection {
             return;
         }
         LOG.debug("WebSocket to {} acknowledged ({})", where, wire.protocol().subprotocol());
-        schedulePing();
-        scheduleProtocolPing();
-        deliver(() -> ready.complete(this));
+        keepAlive.start();
+        timers.deliver(() -> ready.complete(this));
     }
 
     private void connectionError(String detail) {
-        State current;
-        synchronized (lock) {
-            current = state;
-        }
-        if (current != State.AWAITING_ACK) {
+        if (state != State.AWAITING_ACK) {
             LOG.warn("The server at {} sent connection_error after the acknowledgement: {}", where, detail);
             return;
         }
@@ -596,28 +458,21 @@ final class WebSocketConnection implements TransportConnection {
         end(new Ending(failure, op -> failure, failure, false, 1000, "", true));
     }
 
-    private void operationMessage(Wire.Incoming message, String text) {
-        Operation operation;
-        synchronized (lock) {
-            if (state == State.AWAITING_ACK) {
-                operation = null;
-            } else {
-                operation = operations.get(message.id());
-                if (operation == null) {
-                    LOG.debug("Ignoring '{}' for operation {}, which is finished or unknown", message.type(), message.id());
-                    return;
-                }
-            }
-        }
-        if (operation == null) {
+    private void operationMessage(Wire.Incoming message, MessageAssembler.Message text) {
+        if (state == State.AWAITING_ACK) {
             protocolViolation(wire.violation("a '" + message.type() + "' message before connection_ack", text));
+            return;
+        }
+        Operation operation = operations.get(message.id());
+        if (operation == null) {
+            LOG.debug("Ignoring '{}' for operation {}, which is finished or unknown", message.type(), message.id());
             return;
         }
         switch (message.kind()) {
             case NEXT -> {
                 if (operation.future != null) {
                     if (finish(operation)) {
-                        deliver(() -> operation.future.complete(message.result()));
+                        timers.deliver(() -> operation.future.complete(message.result()));
                     }
                 } else if (!operation.stream.offer(message.result())) {
                     overflow(operation);
@@ -626,7 +481,7 @@ final class WebSocketConnection implements TransportConnection {
             case ERROR -> {
                 if (finish(operation)) {
                     if (operation.future != null) {
-                        deliver(() -> operation.future.complete(message.result()));
+                        timers.deliver(() -> operation.future.complete(message.result()));
                     } else {
                         operation.stream.fail(new TransportQueryException(message.result()));
                     }
@@ -635,8 +490,8 @@ final class WebSocketConnection implements TransportConnection {
             case COMPLETE -> {
                 if (finish(operation)) {
                     if (operation.future != null) {
-                        deliver(() -> operation.future.completeExceptionally(new TransportProtocolException("The server at "
-                                + where + " completed " + operation + " without sending a result")));
+                        timers.deliver(() -> operation.future.completeExceptionally(new TransportProtocolException(
+                                "The server at " + where + " completed " + operation + " without sending a result")));
                     } else {
                         operation.stream.complete();
                     }
@@ -646,6 +501,7 @@ final class WebSocketConnection implements TransportConnection {
         }
     }
 
+    @SuppressWarnings("deprecation") // thrown as the WebSocket transport's own subclass, so older catch blocks still work
     private void overflow(Operation operation) {
         cancel(operation);
         LOG.debug("Subscription {} on {} overflowed its buffer of {}", operation.id, where, config.subscriptionBufferSize);
@@ -654,6 +510,8 @@ final class WebSocketConnection implements TransportConnection {
                 + "requested. The subscription was stopped; request more eagerly or raise "
                 + "WebSocketTransport.Builder.subscriptionBufferSize", config.subscriptionBufferSize));
     }
+
+    // =================================================================== endings
 
     private void protocolViolation(TransportProtocolException violation) {
         WebSocketClosedException reason = new WebSocketClosedException(violation.getMessage(),
@@ -673,30 +531,26 @@ final class WebSocketConnection implements TransportConnection {
     }
 
     private void serverClosed(int code, String reason) {
-        boolean beforeAck;
-        synchronized (lock) {
-            if (state == State.CLOSED) {
-                beforeAck = false;
-            } else {
-                beforeAck = state != State.READY;
-            }
-        }
+        boolean beforeAck = state != State.READY && state != State.CLOSED;
         if (beforeAck && mayFallBack && (code == 1002 || code == 4400 || code == 4406)) {
             fallbackSuggested = true;
         }
-        String text = "The server at " + where + " closed the WebSocket with " + code + " ("
-                + CloseCodes.meaning(code) + (reason == null || reason.isEmpty() ? "" : ": " + shorten(reason)) + ")"
-                + (beforeAck ? " before connection_ack" : "") + "; " + CloseCodes.advice(code);
+        String text = code == CloseCodes.ABNORMAL
+                ? "The WebSocket connection to " + where + " dropped without a close frame (1006)"
+                        + (beforeAck ? " before connection_ack" : "") + "; " + CloseCodes.advice(code)
+                : "The server at " + where + " closed the WebSocket with " + code + " (" + CloseCodes.meaning(code)
+                        + (reason == null || reason.isEmpty() ? "" : ": " + shorten(reason)) + ")"
+                        + (beforeAck ? " before connection_ack" : "") + "; " + CloseCodes.advice(code);
         WebSocketClosedException whenClosed = new WebSocketClosedException(text, code, reason, true, null);
         end(new Ending(new WebSocketClosedException(text, code, reason, false, null),
-                op -> new WebSocketClosedException(text + sentOrNot(op), code, reason, op.handed, null),
+                op -> new WebSocketClosedException(text + sentOrNot(op), code, reason, op.wasHanded(), null),
                 whenClosed, false, 1000, "", false));
     }
 
     private void linkBroken(Throwable cause) {
         String text = "The WebSocket connection to " + where + " broke (" + cause + ")";
         end(new Ending(new WebSocketClosedException(text + " before connection_ack", CloseCodes.ABNORMAL, "", false, cause),
-                op -> new WebSocketClosedException(text + sentOrNot(op), CloseCodes.ABNORMAL, "", op.handed, cause),
+                op -> new WebSocketClosedException(text + sentOrNot(op), CloseCodes.ABNORMAL, "", op.wasHanded(), cause),
                 new WebSocketClosedException(text, CloseCodes.ABNORMAL, "", true, cause), false, ABORT, "", false));
     }
 
@@ -704,121 +558,18 @@ final class WebSocketConnection implements TransportConnection {
         String text = "The WebSocket connection to " + where + " is dead: " + what
                 + "; it was aborted (a half-open TCP connection or an unresponsive server)";
         end(new Ending(new WebSocketClosedException(text, CloseCodes.ABNORMAL, what, false, null),
-                op -> new WebSocketClosedException(text + sentOrNot(op), CloseCodes.ABNORMAL, what, op.handed, null),
+                op -> new WebSocketClosedException(text + sentOrNot(op), CloseCodes.ABNORMAL, what, op.wasHanded(), null),
                 new WebSocketClosedException(text, CloseCodes.ABNORMAL, what, true, null), false, ABORT, "", false));
     }
 
     private static String sentOrNot(Operation operation) {
-        return operation.handed ? "; " + operation + " had been sent and may have been applied"
+        return operation.wasHanded() ? "; " + operation + " had been sent and may have been applied"
                 : "; " + operation + " had not been sent";
     }
 
     private static String shorten(String text) {
         return text.length() <= 123 ? text : text.substring(0, 123) + "…";
     }
-
-    // =================================================================== keep-alive
-
-    private void schedulePing() {
-        if (config.pingInterval.isZero()) {
-            return;
-        }
-        synchronized (lock) {
-            if (state == State.READY) {
-                pingTimer = schedule(config.pingInterval, this::sendPingFrame);
-            }
-        }
-    }
-
-    private void sendPingFrame() {
-        WebSocket webSocket;
-        synchronized (lock) {
-            if (state != State.READY) {
-                return;
-            }
-            webSocket = socket;
-            awaitingPong = true;
-            pongDeadline = schedule(config.pongTimeout, () -> linkDead("no pong frame within "
-                    + config.pongTimeout.toMillis() + " ms after a ping (pongTimeout)"));
-        }
-        LOG.debug(">>> ping frame to {}", where);
-        CompletableFuture<WebSocket> sent;
-        try {
-            sent = webSocket.sendPing(ByteBuffer.wrap(new byte[] {'j', 'g', 'q', 'l'}));
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        sent.whenComplete((ignored, failure) -> {
-            Throwable cause = failure == null ? null : Futures.unwrap(failure);
-            // IllegalStateException: a ping or an automatic pong is still being sent; the deadline stands.
-            if (cause != null && !(cause instanceof IllegalStateException)) {
-                linkBroken(cause);
-            }
-        });
-    }
-
-    private void pongFrame() {
-        synchronized (lock) {
-            if (!awaitingPong) {
-                return;
-            }
-            awaitingPong = false;
-            cancel(pongDeadline);
-            pongDeadline = null;
-            schedulePing(); // under the lock: whoever sees the pong handled sees the next ping scheduled
-        }
-    }
-
-    private void scheduleProtocolPing() {
-        if (config.protocolPingInterval.isZero() || wire.protocol() != WebSocketProtocol.GRAPHQL_TRANSPORT_WS) {
-            return;
-        }
-        synchronized (lock) {
-            if (state == State.READY) {
-                protocolPingTimer = schedule(config.protocolPingInterval, this::sendProtocolPing);
-            }
-        }
-    }
-
-    private void sendProtocolPing() {
-        synchronized (lock) {
-            if (state != State.READY) {
-                return;
-            }
-            awaitingProtocolPong = true;
-            protocolPongDeadline = schedule(config.pongTimeout, () -> linkDead("no pong message within "
-                    + config.pongTimeout.toMillis() + " ms after a ping message (pongTimeout)"));
-        }
-        send(wire.ping(), "ping");
-    }
-
-    private void protocolPong() {
-        synchronized (lock) {
-            if (!awaitingProtocolPong) {
-                return; // an unsolicited pong is a one-way heartbeat
-            }
-            awaitingProtocolPong = false;
-            cancel(protocolPongDeadline);
-            protocolPongDeadline = null;
-            scheduleProtocolPing();
-        }
-    }
-
-    private void keepAlive() {
-        if (config.keepAliveTimeout.isZero()) {
-            return;
-        }
-        synchronized (lock) {
-            if (state == State.CLOSED) {
-                return;
-            }
-            cancel(keepAliveDeadline);
-            keepAliveDeadline = schedule(config.keepAliveTimeout, () -> linkDead("no 'ka' keep-alive within "
-                    + config.keepAliveTimeout.toMillis() + " ms (keepAliveTimeout)"));
-        }
-    }
-
-    // =================================================================== ending
 
     @Override
     public CompletionStage<TransportClosedException> whenClosed() {
@@ -827,9 +578,7 @@ final class WebSocketConnection implements TransportConnection {
 
     @Override
     public boolean isOpen() {
-        synchronized (lock) {
-            return state == State.READY;
-        }
+        return state == State.READY;
     }
 
     @Override
@@ -837,217 +586,172 @@ final class WebSocketConnection implements TransportConnection {
         TransportClosedException byClient = new TransportClosedException("The WebSocket connection to " + where
                 + " was closed by the client");
         end(new Ending(byClient, op -> byClient, byClient, true, 1000, "", true));
-        return released;
+        return releasedFuture;
     }
 
     /** Ends the link once: fails what is pending, completes whenClosed, closes the socket. */
     private void end(Ending how) {
-        List<Operation> pending;
-        WebSocket webSocket;
+        EngineWebSocket openSocket;
         synchronized (lock) {
             if (state == State.CLOSED) {
                 return;
             }
             state = State.CLOSED;
             ending = how;
-            pending = new ArrayList<>(operations.values());
-            operations.clear();
-            outbox.clear();
-            for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {connectTimer, ackTimer, pingTimer, pongDeadline,
-                    protocolPingTimer, protocolPongDeadline, keepAliveDeadline}) {
-                cancel(timer);
-            }
-            awaitingPong = false;
-            awaitingProtocolPong = false;
-            webSocket = socket;
+            Timers.cancel(connectTimer);
+            Timers.cancel(ackTimer);
+            openSocket = socket;
         }
+        outbox.close();
+        keepAlive.stop();
         if (!ready.isDone()) {
             Throwable failure = how.connectFailure;
-            deliver(() -> ready.completeExceptionally(failure));
+            timers.deliver(() -> ready.completeExceptionally(failure));
         }
-        if (!pending.isEmpty()) {
-            LOG.debug("Failing {} operations on {}: {}", pending.size(), where, how.reason.getMessage());
+        if (!operations.isEmpty()) {
+            LOG.debug("Failing {} operations on {}: {}", operations.size(), where, how.reason.getMessage());
         }
-        for (Operation operation : pending) {
-            Throwable failure;
-            synchronized (lock) {
-                failure = how.operationFailure.apply(operation);
-                operation.finished = true;
+        for (Operation operation : operations.values()) {
+            if (operation.finish()) {
+                fail(operation, how.operationFailure.apply(operation));
             }
-            fail(operation, failure);
         }
-        deliver(() -> closed.complete(how.reason));
-        closeSocket(webSocket, how);
+        operations.clear();
+        timers.deliver(() -> closed.complete(how.reason));
+        closeSocket(openSocket, how);
     }
 
-    private void closeSocket(WebSocket webSocket, Ending how) {
-        if (webSocket == null) {
-            // The handshake is still running or failed; a late success is aborted by open().
+    private void closeSocket(EngineWebSocket openSocket, Ending how) {
+        if (openSocket == null) {
+            // The handshake is still running or failed; a late success is aborted by opened().
             release();
             return;
         }
-        if (how.wireCode == ABORT || webSocket.isOutputClosed()) {
-            webSocket.abort();
-            release();
+        if (how.wireCode == ABORT || openSocket.isOutputClosed()) {
+            abortAndRelease(openSocket);
             return;
         }
         synchronized (lock) {
-            closeTimer = schedule(config.closeTimeout, () -> {
+            closeTimer = timers.schedule(config.closeTimeout, () -> {
                 LOG.debug("No close frame from {} within {} ms; aborting", where, config.closeTimeout.toMillis());
-                abortAndRelease(webSocket);
+                abortAndRelease(openSocket);
             });
         }
-        CompletableFuture<WebSocket> sent;
-        try {
-            sent = webSocket.sendClose(how.wireCode, how.wireReason);
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        sent.whenComplete((ignored, failure) -> {
-            if (failure != null || !how.awaitPeer || webSocket.isInputClosed()) {
-                abortAndRelease(webSocket);
+        openSocket.sendClose(how.wireCode, how.wireReason).whenComplete((ignored, failure) -> {
+            if (failure != null || !how.awaitPeer || openSocket.isInputClosed()) {
+                abortAndRelease(openSocket);
             }
         });
     }
 
-    /** The server's close frame (or the drop) after the link ended: the socket is done. */
+    /** The server's close frame (or the drop) after the link ended, or a handshake that finished after it: the socket is done. */
     private void peerClosedAfterEnd() {
-        WebSocket webSocket;
-        synchronized (lock) {
-            webSocket = socket;
-        }
-        if (webSocket != null) {
-            abortAndRelease(webSocket);
+        EngineWebSocket openSocket = socket;
+        if (openSocket != null) {
+            abortAndRelease(openSocket);
+        } else {
+            release();
         }
     }
 
-    private void abortAndRelease(WebSocket webSocket) {
-        webSocket.abort();
+    private void abortAndRelease(EngineWebSocket openSocket) {
+        openSocket.abort();
         release();
     }
 
     private void release() {
         synchronized (lock) {
-            if (finished) {
+            if (released) {
                 return;
             }
-            finished = true;
-            cancel(closeTimer);
+            released = true;
+            Timers.cancel(closeTimer);
         }
         resources.release();
-        released.complete(null);
-    }
-
-    // =================================================================== helpers
-
-    private ScheduledFuture<?> schedule(Duration delay, Runnable task) {
-        try {
-            return context.scheduler().schedule(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("A WebSocket timer for {} failed", where, e);
-                }
-            }, delay.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            LOG.debug("The scheduler is shut down; a WebSocket timer for {} runs now", where);
-            deliver(task);
-            return null;
-        }
-    }
-
-    private static void cancel(ScheduledFuture<?> timer) {
-        if (timer != null) {
-            timer.cancel(false);
-        }
-    }
-
-    private void deliver(Runnable task) {
-        try {
-            resources.executor.execute(task);
-        } catch (RejectedExecutionException closedExecutor) {
-            task.run();
-        }
+        releasedFuture.complete(null);
     }
 
     @Override
     public String toString() {
-        synchronized (lock) {
-            return "WebSocketConnection{" + where + ", " + wire.protocol().subprotocol() + ", " + state + ", "
-                    + operations.size() + " operations}";
-        }
+        return "WebSocketConnection{" + where + ", " + wire.protocol().subprotocol() + ", " + state + ", "
+                + operations.size() + " operations}";
     }
 
-    /** Receives the JDK's callbacks, one at a time, and asks for the next message after each. */
-    private final class Listener implements WebSocket.Listener {
+    /** Receives the engine's calls, one at a time, and asks for the next message after each. */
+    private final class Listener implements EngineWebSocket.Listener {
         @Override
-        public void onOpen(WebSocket webSocket) {
-            opened(webSocket);
+        public void onText(CharSequence fragment, boolean last) {
+            try {
+                handleWhole(assembler.onChars(fragment, last));
+            } catch (MessageAssembler.TooBig tooBig) {
+                messageTooBig();
+            }
+            requestMore();
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        public void onTextBytes(ByteBuffer fragment, boolean last) {
             try {
-                WebSocketConnection.this.onText(data, last);
+                handleWhole(assembler.onBytes(fragment, last));
+            } catch (MessageAssembler.TooBig tooBig) {
+                messageTooBig();
+            }
+            requestMore();
+        }
+
+        private void handleWhole(MessageAssembler.Message message) {
+            if (message == null) {
+                return;
+            }
+            try {
+                handle(message);
             } catch (RuntimeException e) {
                 LOG.error("Handling a message from {} failed", where, e);
                 protocolViolation(new TransportProtocolException("jgql could not handle a message from " + where + ": "
                         + e, e));
+            } finally {
+                assembler.done();
             }
-            webSocket.request(1);
-            return null;
         }
 
         @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        public void onBinary(ByteBuffer fragment, boolean last) {
             if (last) {
                 protocolViolation(new TransportProtocolException("The server at " + where + " sent a binary frame; "
                         + "GraphQL over WebSocket messages are text. The connection was closed"));
             }
-            webSocket.request(1);
-            return null;
+            requestMore();
         }
 
         @Override
-        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-            // The JDK answers with a pong by itself.
-            webSocket.request(1);
-            return null;
+        public void onPong(ByteBuffer data) {
+            keepAlive.pongFrame();
         }
 
         @Override
-        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
-            pongFrame();
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            LOG.debug("<<< close {} from {}", statusCode, where);
-            boolean ended;
-            synchronized (lock) {
-                ended = state == State.CLOSED;
-            }
-            if (ended) {
+        public void onClose(int code, String reason) {
+            LOG.debug("<<< close {} from {}", code, where);
+            if (state == State.CLOSED) {
                 peerClosedAfterEnd();
             } else {
-                serverClosed(statusCode, reason);
+                serverClosed(code, reason);
             }
-            return null;
         }
 
         @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            boolean ended;
-            synchronized (lock) {
-                ended = state == State.CLOSED;
-            }
-            if (ended) {
+        public void onError(Throwable error) {
+            if (state == State.CLOSED) {
                 LOG.debug("WebSocket to {} failed after it ended: {}", where, error.toString());
-                abortAndRelease(webSocket);
+                peerClosedAfterEnd();
             } else {
                 linkBroken(error);
+            }
+        }
+
+        private void requestMore() {
+            EngineWebSocket open = socket;
+            if (open != null) {
+                open.request(1);
             }
         }
     }

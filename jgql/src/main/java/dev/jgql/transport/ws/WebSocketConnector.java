@@ -27,6 +27,7 @@ final class WebSocketConnector {
     private final TransportContext context;
     private final ConnectionResources resources;
     private final Map<String, Object> initPayload;
+    private final Map<String, String> handshakeHeaders;
     private final boolean negotiating;
     private final String where;
     private final CompletableFuture<TransportConnection> result = new CompletableFuture<>();
@@ -34,32 +35,48 @@ final class WebSocketConnector {
     private final AtomicBoolean released = new AtomicBoolean();
 
     private WebSocketConnector(WebSocketTransport transport, TransportContext context, ConnectionResources resources,
-            Map<String, Object> initPayload, boolean negotiating) {
+            Map<String, Object> initPayload, Map<String, String> handshakeHeaders, boolean negotiating) {
         this.transport = transport;
         this.context = context;
         this.resources = resources;
         this.initPayload = initPayload;
+        this.handshakeHeaders = handshakeHeaders;
         this.negotiating = negotiating;
-        this.where = WebSocketTransport.redact(transport.uri);
+        this.where = transport.redactedUri;
     }
 
     static CompletableFuture<TransportConnection> connect(WebSocketTransport transport, TransportContext context) {
         Map<String, Object> initPayload;
+        Map<String, String> handshakeHeaders;
         try {
             initPayload = transport.initPayloadSupplier.get();
         } catch (RuntimeException e) {
             // The exception's message is left out: it may quote the credentials being built.
             return CompletableFuture.failedFuture(new TransportException("The init payload supplier of the WebSocket "
-                    + "transport for " + WebSocketTransport.redact(transport.uri) + " threw "
+                    + "transport for " + transport.redactedUri + " threw " + e.getClass().getName()
+                    + "; nothing was sent", e));
+        }
+        try {
+            handshakeHeaders = transport.handshakeHeaders();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e instanceof TransportException ? e : new TransportException("The "
+                    + "header supplier of the WebSocket transport for " + transport.redactedUri + " threw "
                     + e.getClass().getName() + "; nothing was sent", e));
+        }
+        ConnectionResources resources;
+        try {
+            resources = ConnectionResources.create(transport);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new TransportException("The engine " + transport.engine
+                    + " could not open a WebSocket engine for " + transport.redactedUri + ": " + e, e));
         }
         WebSocketProtocol forced = transport.protocol;
         WebSocketProtocol remembered = transport.detected();
         WebSocketProtocol first = forced != null ? forced
                 : remembered != null ? remembered : WebSocketProtocol.GRAPHQL_TRANSPORT_WS;
         boolean negotiating = forced == null && remembered == null;
-        WebSocketConnector connector = new WebSocketConnector(transport, context, ConnectionResources.create(transport),
-                initPayload, negotiating);
+        WebSocketConnector connector = new WebSocketConnector(transport, context, resources, initPayload,
+                handshakeHeaders, negotiating);
         connector.result.whenComplete((connection, failure) -> {
             if (connector.result.isCancelled()) {
                 WebSocketConnection attempt = connector.current.get();
@@ -80,7 +97,7 @@ final class WebSocketConnector {
             releaseOnce();
             return;
         }
-        connection.open(initPayload);
+        connection.open(initPayload, handshakeHeaders);
         connection.ready().whenComplete((ready, failure) -> {
             if (failure == null) {
                 if (negotiating) {

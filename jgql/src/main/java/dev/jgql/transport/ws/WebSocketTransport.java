@@ -1,6 +1,9 @@
 package dev.jgql.transport.ws;
 
-import static dev.jgql.internal.Checks.positive;
+import dev.jgql.TransportException;
+import dev.jgql.engine.Engine;
+import dev.jgql.engine.JdkEngine;
+import dev.jgql.internal.TransportFailures;
 import dev.jgql.transport.Transport;
 import dev.jgql.transport.TransportConnection;
 import dev.jgql.transport.TransportContext;
@@ -17,9 +20,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
+import static dev.jgql.internal.Checks.positive;
+
 /**
- * GraphQL over WebSocket on the JDK's {@link java.net.http.WebSocket}: queries, mutations and
- * subscriptions multiplexed on one socket per connection, with either
+ * GraphQL over WebSocket: queries, mutations and subscriptions multiplexed on one socket per
+ * connection, on any {@link Engine} (the JDK's {@link java.net.http.WebSocket} by default, Vert.x
+ * with {@code jgql-vertx}), with either
  * {@link WebSocketProtocol#GRAPHQL_TRANSPORT_WS graphql-transport-ws} or the legacy
  * {@link WebSocketProtocol#GRAPHQL_WS graphql-ws} protocol.
  *
@@ -67,8 +73,8 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <h2>Threads</h2>
- * Each connection owns a small pool of daemon threads named {@code jgql-ws-N} (also given to its
- * {@link HttpClient}), shut down when the connection closes. The socket's listener only parses
+ * Each connection owns a small pool of daemon threads named {@code jgql-ws-N} (also given to the
+ * JDK engine for its {@link HttpClient}), shut down when the connection closes. The socket's listener only parses
  * and routes messages; futures are completed and subscribers called on that pool, each
  * subscription through its own serial drain, so a slow subscriber delays only its own events
  * (until its buffer overflows). Every timer runs on the client's scheduler
@@ -83,8 +89,12 @@ public final class WebSocketTransport implements Transport {
             "sec-websocket-protocol", "sec-websocket-version");
 
     final URI uri;
+    /** The URI as messages show it, computed once: without user info and query, which may hold credentials. */
+    final String redactedUri;
     final WebSocketProtocol protocol;
     final Map<String, String> headers;
+    final Supplier<Map<String, String>> headerSupplier;
+    final Engine engine;
     final Supplier<Map<String, Object>> initPayloadSupplier;
     final Duration connectTimeout;
     final Duration ackTimeout;
@@ -96,15 +106,17 @@ public final class WebSocketTransport implements Transport {
     final int maxMessageSize;
     final Duration closeTimeout;
     final SSLContext sslContext;
-    final HttpClient httpClient;
 
     /** The protocol that worked on the last auto-negotiated connect, reused for later connects. */
     private volatile WebSocketProtocol detected;
 
     private WebSocketTransport(Builder builder) {
         this.uri = builder.uri;
+        this.redactedUri = TransportFailures.redact(builder.uri);
         this.protocol = builder.protocol;
         this.headers = Map.copyOf(builder.headers);
+        this.headerSupplier = builder.headerSupplier;
+        this.engine = builder.httpClient != null ? JdkEngine.using(builder.httpClient) : builder.engine;
         this.initPayloadSupplier = builder.initPayloadSupplier;
         this.connectTimeout = builder.connectTimeout;
         this.ackTimeout = builder.ackTimeout;
@@ -116,7 +128,6 @@ public final class WebSocketTransport implements Transport {
         this.maxMessageSize = builder.maxMessageSize;
         this.closeTimeout = builder.closeTimeout;
         this.sslContext = builder.sslContext;
-        this.httpClient = builder.httpClient;
     }
 
     /**
@@ -155,17 +166,28 @@ public final class WebSocketTransport implements Transport {
         return WebSocketConnector.connect(this, context);
     }
 
+    /** The handshake headers of one connect: the fixed ones, and the supplier's over them. */
+    Map<String, String> handshakeHeaders() {
+        Map<String, String> dynamic = headerSupplier.get();
+        if (dynamic == null || dynamic.isEmpty()) {
+            return headers;
+        }
+        Map<String, String> merged = new LinkedHashMap<>(headers);
+        dynamic.forEach((name, value) -> {
+            if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new TransportException("The header supplier of the WebSocket transport for " + redactedUri
+                        + " returned " + name + ", which the WebSocket handshake sets itself; nothing was sent");
+            }
+            merged.put(name, Objects.requireNonNull(value, "the value of header " + name));
+        });
+        return merged;
+    }
+
     @Override
     public String toString() {
         WebSocketProtocol chosen = protocol();
-        return "WebSocketTransport{" + redact(uri) + ", " + (chosen == null ? "auto" : chosen.subprotocol()) + '}';
-    }
-
-    /** The URI without user info and query, which may hold credentials. */
-    static String redact(URI uri) {
-        String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        return uri.getScheme() + "://" + uri.getHost() + port + path;
+        return "WebSocketTransport{" + redactedUri + ", " + (chosen == null ? "auto" : chosen.subprotocol()) + ", "
+                + engine + '}';
     }
 
     /**
@@ -176,6 +198,9 @@ public final class WebSocketTransport implements Transport {
         private final URI uri;
         private WebSocketProtocol protocol;
         private final Map<String, String> headers = new LinkedHashMap<>();
+        private Supplier<Map<String, String>> headerSupplier = Map::of;
+        private Engine engine = JdkEngine.create();
+        private boolean engineSupplied;
         private Supplier<Map<String, Object>> initPayloadSupplier = () -> null;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration ackTimeout = Duration.ofSeconds(10);
@@ -194,11 +219,11 @@ public final class WebSocketTransport implements Transport {
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("ws") && !scheme.equals("wss") || uri.getHost() == null) {
                 throw new IllegalArgumentException("A WebSocket transport needs an absolute ws:// or wss:// URI, not '"
-                        + (uri.getHost() == null ? uri.getScheme() + ":…" : redact(uri))
+                        + (uri.getHost() == null ? uri.getScheme() + ":…" : TransportFailures.redact(uri))
                         + "'; for http(s):// use HttpTransport");
             }
             if (uri.getFragment() != null) {
-                throw new IllegalArgumentException("A WebSocket URI cannot have a fragment: " + redact(uri));
+                throw new IllegalArgumentException("A WebSocket URI cannot have a fragment: " + TransportFailures.redact(uri));
             }
             this.uri = uri;
         }
@@ -235,6 +260,30 @@ public final class WebSocketTransport implements Transport {
         /** {@link #header} for each entry. */
         public Builder headers(Map<String, String> headers) {
             headers.forEach(this::header);
+            return this;
+        }
+
+        /**
+         * Handshake headers computed for every connection, including each reconnect, after the
+         * fixed ones (replacing those of the same name): the place for a token that is refreshed
+         * (an {@code Authorization} header, a cookie). Called on the thread that connects; must be
+         * fast and thread-safe. A header the handshake sets itself fails the connect with a
+         * {@link dev.jgql.TransportException}, as does a supplier that throws; nothing is sent
+         * then. Values are never logged. Default: none.
+         */
+        public Builder headerSupplier(Supplier<Map<String, String>> headerSupplier) {
+            this.headerSupplier = Objects.requireNonNull(headerSupplier, "headerSupplier");
+            return this;
+        }
+
+        /**
+         * The engine that opens the sockets, e.g. {@code VertxEngine.create()} from
+         * {@code jgql-vertx}. Both protocols behave the same on every engine. Default
+         * {@link JdkEngine#create()}.
+         */
+        public Builder engine(Engine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+            this.engineSupplied = true;
             return this;
         }
 
@@ -373,9 +422,9 @@ public final class WebSocketTransport implements Transport {
 
         /**
          * An {@link HttpClient} of the application's to open sockets with, instead of one per
-         * connection. jgql never closes it; its TLS settings then apply, so this cannot be combined
-         * with {@link #sslContext}. jgql still runs its own {@code jgql-ws} threads for callbacks.
-         * Default: none.
+         * connection: the same as {@code engine(JdkEngine.using(httpClient))}. jgql never closes
+         * it; its TLS settings then apply, so this cannot be combined with {@link #sslContext}.
+         * jgql still runs its own {@code jgql-ws} threads for callbacks. Default: none.
          */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
@@ -391,12 +440,19 @@ public final class WebSocketTransport implements Transport {
         }
 
         /**
+         * Builds the transport.
+         *
          * @throws IllegalStateException if {@link #httpClient} is combined with {@link #sslContext}
+         *                               or with {@link #engine}
          */
         public WebSocketTransport build() {
             if (httpClient != null && sslContext != null) {
                 throw new IllegalStateException("A supplied HttpClient brings its own TLS settings: configure the "
                         + "SSLContext on the HttpClient instead");
+            }
+            if (httpClient != null && engineSupplied) {
+                throw new IllegalStateException("Choose either an engine or an HttpClient: an HttpClient is the "
+                        + "JDK engine's, JdkEngine.using(httpClient)");
             }
             return new WebSocketTransport(this);
         }

@@ -7,7 +7,7 @@ import dev.jgql.GraphQLError;
 import dev.jgql.GraphQLRequest;
 import dev.jgql.TransportException;
 import dev.jgql.TransportProtocolException;
-import dev.jgql.internal.GraphQLJson;
+import dev.jgql.transport.support.GraphQLJson;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -114,8 +114,8 @@ final class Wire {
      *
      * @throws TransportProtocolException if it is not a message of this protocol
      */
-    Incoming read(String text) {
-        Map<String, Object> message = GraphQLJson.readObject(mapper, text, "A WebSocket message from " + where);
+    Incoming read(MessageAssembler.Message text) {
+        Map<String, Object> message = text.parse(mapper, "A WebSocket message from " + where);
         if (!(message.get("type") instanceof String type)) {
             throw violation("a message without a string 'type'", text);
         }
@@ -123,7 +123,7 @@ final class Wire {
                 : readLegacy(type, message, text);
     }
 
-    private Incoming readModern(String type, Map<String, Object> message, String text) {
+    private Incoming readModern(String type, Map<String, Object> message, MessageAssembler.Message text) {
         switch (type) {
             case "connection_ack":
                 return new Incoming(Kind.ACK, type, null, null, null);
@@ -150,7 +150,7 @@ final class Wire {
         }
     }
 
-    private Incoming readLegacy(String type, Map<String, Object> message, String text) {
+    private Incoming readLegacy(String type, Map<String, Object> message, MessageAssembler.Message text) {
         switch (type) {
             case "connection_ack":
                 return new Incoming(Kind.ACK, type, null, null, null);
@@ -185,14 +185,14 @@ final class Wire {
         }
     }
 
-    private String id(Map<String, Object> message, String type, String text) {
+    private String id(Map<String, Object> message, String type, MessageAssembler.Message text) {
         if (message.get("id") instanceof String id && !id.isEmpty()) {
             return id;
         }
         throw violation("a '" + type + "' message without an operation id", text);
     }
 
-    private ExecutionResult result(Map<String, Object> message, String type, String text) {
+    private ExecutionResult result(Map<String, Object> message, String type, MessageAssembler.Message text) {
         if (!(message.get("payload") instanceof Map<?, ?> payload)) {
             throw violation("a '" + type + "' message whose payload is not an object", text);
         }
@@ -208,9 +208,9 @@ final class Wire {
         return payload == null ? "(no details)" : shorten(String.valueOf(payload));
     }
 
-    TransportProtocolException violation(String what, String text) {
+    TransportProtocolException violation(String what, MessageAssembler.Message text) {
         return new TransportProtocolException("The server at " + where + " sent " + what + " (" + protocol.subprotocol()
-                + "); received: " + GraphQLJson.excerpt(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "); received: " + text.excerpt()
                 + ". The connection was closed; the server does not speak this protocol as jgql expects");
     }
 

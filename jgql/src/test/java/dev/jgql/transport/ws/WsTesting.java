@@ -1,6 +1,6 @@
 package dev.jgql.transport.ws;
 
-import dev.jgql.internal.GraphQLJson;
+import dev.jgql.transport.support.GraphQLJson;
 import dev.jgql.transport.TransportConnection;
 import dev.jgql.transport.TransportContext;
 import dev.jgql.testkit.FakeScheduler;

@@ -1,4 +1,4 @@
-package dev.jgql.transport.ws;
+package dev.jgql.transport.support;
 
 import dev.jgql.ExecutionResult;
 import org.slf4j.Logger;
@@ -11,7 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One subscriber's subscription: a bounded buffer of events and a serial drain that delivers
+ * One subscriber's subscription to a stream of results, for transports: a bounded buffer of events and a serial drain that delivers
  * them on the connection's executor as the subscriber requests them. Every signal, including
  * {@code onSubscribe}, goes through the drain, so signals are serial and never run on the
  * socket's listener thread. When the executor is gone (the connection closed), the drain runs on
@@ -20,12 +20,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Terminal signals from the server ({@code complete}, {@code error}) and link failures are
  * delivered after the buffered events; an overflow or an invalid request cuts ahead and drops
  * them.
+ *
+ * <pre>{@code
+ * Flow.Publisher<ExecutionResult> publisher = subscriber -> {
+ *     StreamSubscription subscription = new StreamSubscription(subscriber, executor, 256);
+ *     subscription.open(new StreamSubscription.Owner() {
+ *         public void start() { sendSubscribe(subscription); }   // offer(...) each event, complete() at the end
+ *         public void cancel() { sendStop(); }
+ *     });
+ * };
+ * }</pre>
  */
-final class StreamSubscription implements Flow.Subscription {
+public final class StreamSubscription implements Flow.Subscription {
     private static final Logger LOG = LoggerFactory.getLogger(StreamSubscription.class);
 
     /** What the subscription asks of its operation. */
-    interface Owner {
+    public interface Owner {
         /** The subscriber requested for the first time: start the operation. */
         void start();
 
@@ -51,14 +61,19 @@ final class StreamSubscription implements Flow.Subscription {
     // only touched by the drain
     private boolean subscribed;
 
-    StreamSubscription(Flow.Subscriber<? super ExecutionResult> subscriber, Executor executor, int capacity) {
+    /**
+     * @param subscriber receives the signals, one at a time, on {@code executor}
+     * @param executor   runs the deliveries (never the socket's own thread)
+     * @param capacity   how many undelivered events may wait before {@link #offer} refuses
+     */
+    public StreamSubscription(Flow.Subscriber<? super ExecutionResult> subscriber, Executor executor, int capacity) {
         this.subscriber = subscriber;
         this.executor = executor;
         this.capacity = capacity;
     }
 
     /** Delivers {@code onSubscribe}; requests made from then on start {@code owner}. */
-    void open(Owner owner) {
+    public void open(Owner owner) {
         this.owner = owner;
         drain();
     }
@@ -119,7 +134,7 @@ final class StreamSubscription implements Flow.Subscription {
      * Buffers an event. Returns {@code false} when the buffer is full: the caller ends the
      * subscription with {@link #failNow}.
      */
-    boolean offer(ExecutionResult event) {
+    public boolean offer(ExecutionResult event) {
         synchronized (this) {
             if (cancelled || done || completed || error != null) {
                 return true;
@@ -134,7 +149,7 @@ final class StreamSubscription implements Flow.Subscription {
     }
 
     /** Ends the stream normally after the buffered events. */
-    void complete() {
+    public void complete() {
         synchronized (this) {
             if (completed || error != null) {
                 return;
@@ -145,7 +160,7 @@ final class StreamSubscription implements Flow.Subscription {
     }
 
     /** Ends the stream with {@code failure} after the buffered events. */
-    void fail(Throwable failure) {
+    public void fail(Throwable failure) {
         synchronized (this) {
             if (completed || error != null) {
                 return;
@@ -156,7 +171,7 @@ final class StreamSubscription implements Flow.Subscription {
     }
 
     /** Ends the stream with {@code failure} at once, dropping the buffered events. */
-    void failNow(Throwable failure) {
+    public void failNow(Throwable failure) {
         synchronized (this) {
             if (completed || error != null) {
                 return;
@@ -167,7 +182,8 @@ final class StreamSubscription implements Flow.Subscription {
         drain();
     }
 
-    int buffered() {
+    /** @return how many events wait for demand */
+    public int buffered() {
         synchronized (this) {
             return queue.size();
         }

@@ -1,6 +1,7 @@
-package dev.jgql.internal;
+package dev.jgql.transport.support;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -17,8 +18,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
-/** Reads and writes the GraphQL JSON shapes: request payloads, responses and error objects. */
+/**
+ * Reads and writes the GraphQL JSON shapes: request payloads, responses and error objects. For
+ * transports, jgql's own and third-party ones: every failure to read a response is a
+ * {@link TransportProtocolException} whose message says what was received.
+ *
+ * <pre>{@code
+ * byte[] body = GraphQLJson.writeRequest(mapper, request);
+ * // ... send it, receive responseBytes ...
+ * Map<String, Object> json = GraphQLJson.readObject(mapper, responseBytes, "The response from " + where);
+ * ExecutionResult result = GraphQLJson.toResult(json, "The response from " + where).build();
+ * }</pre>
+ */
 public final class GraphQLJson {
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
     private static final int EXCERPT_LENGTH = 200;
@@ -87,6 +100,45 @@ public final class GraphQLJson {
     }
 
     /**
+     * Parses a JSON object from part of a byte array (UTF-8), without copying it; see
+     * {@link #readObject(ObjectMapper, byte[], String)}.
+     */
+    public static Map<String, Object> readObject(ObjectMapper mapper, byte[] body, int offset, int length, String what) {
+        try (JsonParser parser = mapper.getFactory().createParser(body, offset, length)) {
+            return readObject(mapper, parser, what, () -> excerpt(body, offset, length));
+        } catch (IOException e) {
+            throw new TransportProtocolException(what + " could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses a JSON object from part of a character array, without making a String of it; see
+     * {@link #readObject(ObjectMapper, byte[], String)}.
+     */
+    public static Map<String, Object> readObject(ObjectMapper mapper, char[] body, int offset, int length, String what) {
+        try (JsonParser parser = mapper.getFactory().createParser(body, offset, length)) {
+            return readObject(mapper, parser, what, () -> shortText(new String(body, offset,
+                    Math.min(length, EXCERPT_LENGTH * 4))));
+        } catch (IOException e) {
+            throw new TransportProtocolException(what + " could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> readObject(ObjectMapper mapper, JsonParser parser, String what,
+            Supplier<String> received) throws IOException {
+        try {
+            Map<String, Object> value = mapper.readValue(parser, OBJECT);
+            if (value == null) {
+                throw new TransportProtocolException(what + " is JSON null, not an object");
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw new TransportProtocolException(what + " is not a JSON object (" + e.getOriginalMessage()
+                    + "); received: " + received.get(), e);
+        }
+    }
+
+    /**
      * Turns a parsed GraphQL response into a result builder.
      *
      * @throws TransportProtocolException if it has neither {@code data} nor {@code errors}, or they
@@ -151,10 +203,15 @@ public final class GraphQLJson {
 
     /** The start of a body, for error messages: printable, at most a couple of hundred characters. */
     public static String excerpt(byte[] body) {
-        if (body == null || body.length == 0) {
+        return body == null ? "(empty body)" : excerpt(body, 0, body.length);
+    }
+
+    /** The start of part of a body, for error messages; see {@link #excerpt(byte[])}. */
+    public static String excerpt(byte[] body, int offset, int length) {
+        if (body == null || length == 0) {
             return "(empty body)";
         }
-        String text = new String(body, 0, Math.min(body.length, EXCERPT_LENGTH * 4), StandardCharsets.UTF_8);
+        String text = new String(body, offset, Math.min(length, EXCERPT_LENGTH * 4), StandardCharsets.UTF_8);
         return shortText(text);
     }
 

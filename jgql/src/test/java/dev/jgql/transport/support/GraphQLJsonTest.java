@@ -1,4 +1,4 @@
-package dev.jgql.internal;
+package dev.jgql.transport.support;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jgql.ExecutionResult;

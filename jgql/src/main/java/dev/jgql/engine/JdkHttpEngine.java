@@ -1,0 +1,284 @@
+package dev.jgql.engine;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodySubscriber;
+import java.net.http.HttpResponse.BodySubscribers;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * {@link HttpEngine} on the JDK's {@link HttpClient}.
+ *
+ * <p>Why it does not always call {@code sendAsync}: the JDK completes the future of
+ * {@code sendAsync} through {@code CompletableFuture}'s default executor, and where the common
+ * fork-join pool has a parallelism of one (one or two cores) that executor is a
+ * {@code ThreadPerTaskExecutor} up to JDK 20: one new thread per response. Measured on two cores
+ * on JDK 17 that makes {@code sendAsync} 2 to 3 times slower than {@code send}. There the engine
+ * runs the synchronous {@code send} on its own reused threads, which costs one hand-over.
+ */
+final class JdkHttpEngine implements HttpEngine {
+    /** Whether {@code sendAsync} would start a thread for every response on this JVM. */
+    static final boolean SEND_ASYNC_STARTS_A_THREAD =
+            !(new CompletableFuture<Void>().defaultExecutor() instanceof ForkJoinPool);
+
+    private final EngineSettings settings;
+    private final boolean ownsClient;
+    private final ExecutorService ownThreads;
+    private final Executor threads;
+    private final boolean sendOnOwnThreads;
+    private volatile HttpClient client;
+
+    JdkHttpEngine(EngineSettings settings, HttpClient supplied) {
+        this(settings, supplied, SEND_ASYNC_STARTS_A_THREAD);
+    }
+
+    JdkHttpEngine(EngineSettings settings, HttpClient supplied, boolean sendOnOwnThreads) {
+        this.settings = settings;
+        this.ownsClient = supplied == null;
+        this.ownThreads = settings.executor().isPresent() ? null : JdkClients.threads(settings);
+        this.threads = settings.executor().orElse(ownThreads);
+        this.client = supplied != null ? supplied : JdkClients.build(settings, threads);
+        this.sendOnOwnThreads = sendOnOwnThreads;
+    }
+
+    @Override
+    public CompletableFuture<HttpEngineResponse> execute(HttpEngineRequest request) {
+        HttpClient sender = client;
+        if (sender == null) {
+            return CompletableFuture.failedFuture(new IOException("The HTTP engine is closed"));
+        }
+        HttpRequest jdkRequest;
+        try {
+            jdkRequest = toJdk(request);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        HttpResponse.BodyHandler<HttpEngineResponse> handler = info -> body(request, info);
+        if (!sendOnOwnThreads) {
+            CompletableFuture<HttpResponse<HttpEngineResponse>> exchange = sender.sendAsync(jdkRequest, handler);
+            CompletableFuture<HttpEngineResponse> response = exchange.thenApply(HttpResponse::body);
+            response.whenComplete((value, failure) -> {
+                if (response.isCancelled()) {
+                    exchange.cancel(true);
+                }
+            });
+            return response;
+        }
+        Send send = new Send(sender, jdkRequest, handler);
+        try {
+            threads.execute(send);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new IOException("The HTTP engine is closed", e));
+        }
+        return send.result;
+    }
+
+    private static HttpRequest toJdk(HttpEngineRequest request) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri());
+        HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.noBody();
+        if (request.body().isPresent()) {
+            HttpEngineRequest.Body body = request.body().get();
+            if (body.bytes().isPresent()) {
+                publisher = HttpRequest.BodyPublishers.ofByteArray(body.bytes().get());
+            } else {
+                Flow.Publisher<ByteBuffer> chunks = body.publisher().orElseThrow();
+                publisher = body.contentLength() > 0 ? HttpRequest.BodyPublishers.fromPublisher(chunks, body.contentLength())
+                        : HttpRequest.BodyPublishers.fromPublisher(chunks);
+            }
+        }
+        builder.method(request.method(), publisher);
+        request.headers().map().forEach((name, values) -> {
+            for (String value : values) {
+                builder.header(name, value);
+            }
+        });
+        request.timeout().ifPresent(builder::timeout);
+        return builder.build();
+    }
+
+    /** Chooses, once the status and headers are in, whether the body is read whole or handed over. */
+    private static BodySubscriber<HttpEngineResponse> body(HttpEngineRequest request, HttpResponse.ResponseInfo info) {
+        if (request.responseMode().stream(info.statusCode(), info.headers())) {
+            return BodySubscribers.mapping(BodySubscribers.ofPublisher(),
+                    chunks -> HttpEngineResponse.streamed(info.statusCode(), info.headers(), info.version(), chunks));
+        }
+        BodySubscriber<byte[]> whole = request.maxResponseSize() == Long.MAX_VALUE ? BodySubscribers.ofByteArray()
+                : new LimitedBody(request.maxResponseSize(), info.headers().firstValueAsLong("Content-Length").orElse(-1));
+        return BodySubscribers.mapping(whole,
+                bytes -> HttpEngineResponse.whole(info.statusCode(), info.headers(), info.version(), bytes));
+    }
+
+    @Override
+    public void discardPooledConnections() {
+        if (!ownsClient) {
+            return;
+        }
+        HttpClient replaced;
+        synchronized (this) {
+            replaced = client;
+            if (replaced == null) {
+                return;
+            }
+            client = JdkClients.build(settings, threads);
+        }
+        JdkClients.retire(replaced);
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        HttpClient closed;
+        synchronized (this) {
+            closed = client;
+            client = null;
+        }
+        if (closed != null && ownsClient) {
+            JdkClients.release(closed);
+        }
+        if (ownThreads != null) {
+            ownThreads.shutdownNow();
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public String toString() {
+        return "JdkHttpEngine{" + settings.httpVersion() + (sendOnOwnThreads ? ", send on own threads" : ", sendAsync") + '}';
+    }
+
+    /**
+     * One synchronous {@code send} on one of the engine's threads. Cancelling its future
+     * interrupts that thread, which makes the JDK abandon the exchange; the interrupt is delivered
+     * only while this send runs, never to the thread's next task.
+     */
+    private static final class Send implements Runnable {
+        final CompletableFuture<HttpEngineResponse> result = new CompletableFuture<>();
+        private final HttpClient client;
+        private final HttpRequest request;
+        private final HttpResponse.BodyHandler<HttpEngineResponse> handler;
+        private Thread runner;
+        private boolean finished;
+
+        Send(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<HttpEngineResponse> handler) {
+            this.client = client;
+            this.request = request;
+            this.handler = handler;
+            result.whenComplete((value, failure) -> {
+                if (result.isCancelled()) {
+                    interruptIfRunning();
+                }
+            });
+        }
+
+        @Override
+        public void run() {
+            synchronized (this) {
+                if (result.isDone()) {
+                    return;
+                }
+                runner = Thread.currentThread();
+            }
+            try {
+                result.complete(client.send(request, handler).body());
+            } catch (InterruptedException e) {
+                result.completeExceptionally(new InterruptedIOException("The HTTP exchange was abandoned"));
+            } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(e);
+            } finally {
+                synchronized (this) {
+                    finished = true;
+                    runner = null;
+                }
+                // An interrupt that arrived as the send ended belongs to this task, not to the next.
+                Thread.interrupted();
+            }
+        }
+
+        private synchronized void interruptIfRunning() {
+            if (runner != null && !finished) {
+                runner.interrupt();
+            }
+        }
+    }
+
+    /** A whole body, refused as soon as it grows past the limit (also when its Content-Length says it will). */
+    private static final class LimitedBody implements BodySubscriber<byte[]> {
+        private final long limit;
+        private final long declaredLength;
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final List<ByteBuffer> received = new ArrayList<>();
+        private Flow.Subscription subscription;
+        private long size;
+
+        LimitedBody(long limit, long declaredLength) {
+            // A byte array holds at most about 2 GiB, whatever the limit says.
+            this.limit = Math.min(limit, Integer.MAX_VALUE - 8);
+            this.declaredLength = declaredLength;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            if (declaredLength > limit) {
+                tooLarge();
+                return;
+            }
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer item : items) {
+                size += item.remaining();
+                received.add(item);
+            }
+            if (size > limit) {
+                tooLarge();
+            }
+        }
+
+        private void tooLarge() {
+            received.clear();
+            subscription.cancel();
+            result.completeExceptionally(new ResponseTooLargeException(limit));
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            received.clear();
+            result.completeExceptionally(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            byte[] bytes = new byte[(int) size];
+            int offset = 0;
+            for (ByteBuffer item : received) {
+                int length = item.remaining();
+                item.get(bytes, offset, length);
+                offset += length;
+            }
+            received.clear();
+            result.complete(bytes);
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.jgql.transport.ws;
+
+import dev.jgql.internal.Futures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * Finds dead links on one connection: WebSocket ping frames with a pong deadline (every server
+ * answers them), graphql-transport-ws {@code ping} messages with a {@code pong} deadline when
+ * configured, and the legacy protocol's {@code ka} watchdog. Each ping is sent an interval after
+ * the previous pong, so at most one is outstanding. Whatever it decides goes to its {@link Link}.
+ */
+final class KeepAlive {
+    private static final Logger LOG = LoggerFactory.getLogger(KeepAlive.class);
+    private static final byte[] PING_PAYLOAD = {'j', 'g', 'q', 'l'};
+
+    /** What keep-alive needs of its connection. */
+    interface Link {
+        /** Sends a ping frame. */
+        CompletableFuture<Void> sendPingFrame(ByteBuffer payload);
+
+        /** Queues a protocol {@code ping} message. */
+        void sendProtocolPing();
+
+        /** No answer in time: the link is dead. */
+        void dead(String what);
+
+        /** A ping could not be sent: the link is broken. */
+        void broken(Throwable cause);
+    }
+
+    private final WebSocketTransport config;
+    private final boolean protocolPings;
+    private final Timers timers;
+    private final String where;
+    private final Link link;
+
+    // guarded by this
+    private boolean running;
+    private boolean stopped;
+    private ScheduledFuture<?> pingTimer;
+    private ScheduledFuture<?> pongDeadline;
+    private ScheduledFuture<?> protocolPingTimer;
+    private ScheduledFuture<?> protocolPongDeadline;
+    private ScheduledFuture<?> keepAliveDeadline;
+    private boolean awaitingPong;
+    private boolean awaitingProtocolPong;
+
+    KeepAlive(WebSocketTransport config, boolean protocolPings, Timers timers, String where, Link link) {
+        this.config = config;
+        this.protocolPings = protocolPings && !config.protocolPingInterval.isZero();
+        this.timers = timers;
+        this.where = where;
+        this.link = link;
+    }
+
+    /** The link is ready: start pinging. */
+    synchronized void start() {
+        if (stopped) {
+            return;
+        }
+        running = true;
+        schedulePing();
+        scheduleProtocolPing();
+    }
+
+    /** The link ended: cancel every timer. Idempotent. */
+    synchronized void stop() {
+        stopped = true;
+        running = false;
+        Timers.cancel(pingTimer);
+        Timers.cancel(pongDeadline);
+        Timers.cancel(protocolPingTimer);
+        Timers.cancel(protocolPongDeadline);
+        Timers.cancel(keepAliveDeadline);
+        awaitingPong = false;
+        awaitingProtocolPong = false;
+    }
+
+    /** Whether a ping frame waits for its pong (for tests that drive keep-alive). */
+    synchronized boolean awaitingPong() {
+        return awaitingPong;
+    }
+
+    private void schedulePing() {
+        if (running && !config.pingInterval.isZero()) {
+            pingTimer = timers.schedule(config.pingInterval, this::sendPingFrame);
+        }
+    }
+
+    private void sendPingFrame() {
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            awaitingPong = true;
+            pongDeadline = timers.schedule(config.pongTimeout, () -> link.dead("no pong frame within "
+                    + config.pongTimeout.toMillis() + " ms after a ping (pongTimeout)"));
+        }
+        LOG.debug(">>> ping frame to {}", where);
+        link.sendPingFrame(ByteBuffer.wrap(PING_PAYLOAD)).whenComplete((ignored, failure) -> {
+            Throwable cause = failure == null ? null : Futures.unwrap(failure);
+            // IllegalStateException: a ping or an automatic pong is still being sent; the deadline stands.
+            if (cause != null && !(cause instanceof IllegalStateException)) {
+                link.broken(cause);
+            }
+        });
+    }
+
+    /** A pong frame arrived. */
+    synchronized void pongFrame() {
+        if (!awaitingPong) {
+            return;
+        }
+        awaitingPong = false;
+        Timers.cancel(pongDeadline);
+        pongDeadline = null;
+        schedulePing(); // under the lock: whoever sees the pong handled sees the next ping scheduled
+    }
+
+    private void scheduleProtocolPing() {
+        if (running && protocolPings) {
+            protocolPingTimer = timers.schedule(config.protocolPingInterval, this::sendProtocolPing);
+        }
+    }
+
+    private void sendProtocolPing() {
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            awaitingProtocolPong = true;
+            protocolPongDeadline = timers.schedule(config.pongTimeout, () -> link.dead("no pong message within "
+                    + config.pongTimeout.toMillis() + " ms after a ping message (pongTimeout)"));
+        }
+        link.sendProtocolPing();
+    }
+
+    /** A protocol {@code pong} arrived; an unsolicited one is a one-way heartbeat and changes nothing. */
+    synchronized void protocolPong() {
+        if (!awaitingProtocolPong) {
+            return;
+        }
+        awaitingProtocolPong = false;
+        Timers.cancel(protocolPongDeadline);
+        protocolPongDeadline = null;
+        scheduleProtocolPing();
+    }
+
+    /** A legacy {@code ka} arrived: the next one must come within the keep-alive timeout. */
+    synchronized void keepAliveMessage() {
+        if (stopped || config.keepAliveTimeout.isZero()) {
+            return;
+        }
+        Timers.cancel(keepAliveDeadline);
+        Duration timeout = config.keepAliveTimeout;
+        keepAliveDeadline = timers.schedule(timeout, () -> link.dead("no 'ka' keep-alive within "
+                + timeout.toMillis() + " ms (keepAliveTimeout)"));
+    }
+}
