@@ -5,7 +5,7 @@ import dev.jgql.GraphQLRequest;
 import dev.jgql.Gql;
 import dev.jgql.Reconnect;
 import dev.jgql.ReconnectingSession;
-import dev.jgql.internal.GraphQLJson;
+import dev.jgql.transport.support.GraphQLJson;
 import dev.jgql.transport.http.HttpTransport;
 import dev.jgql.transport.ws.WebSocketTransport;
 import java.net.http.HttpClient;

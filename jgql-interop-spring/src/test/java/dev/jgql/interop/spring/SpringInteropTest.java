@@ -6,7 +6,7 @@ import dev.jgql.Gql;
 import dev.jgql.GraphQLRequest;
 import dev.jgql.Session;
 import dev.jgql.TransportQueryException;
-import dev.jgql.internal.GraphQLJson;
+import dev.jgql.transport.support.GraphQLJson;
 import dev.jgql.testkit.FakeScheduler;
 import dev.jgql.testkit.RecordingSubscriber;
 import dev.jgql.transport.TransportConnection;

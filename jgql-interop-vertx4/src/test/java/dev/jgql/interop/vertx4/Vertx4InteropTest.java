@@ -2,7 +2,7 @@ package dev.jgql.interop.vertx4;
 
 import dev.jgql.ExecutionResult;
 import dev.jgql.Gql;
-import dev.jgql.internal.GraphQLJson;
+import dev.jgql.transport.support.GraphQLJson;
 import dev.jgql.testkit.RecordingSubscriber;
 import dev.jgql.transport.TransportConnection;
 import dev.jgql.transport.TransportContext;
