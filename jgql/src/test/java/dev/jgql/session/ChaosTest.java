@@ -1,5 +1,6 @@
 package dev.jgql.session;
 
+import dev.jgql.TestEngines;
 import dev.failsafe.RetryPolicy;
 import dev.jgql.Client;
 import dev.jgql.ConnectionState;
@@ -70,8 +71,8 @@ class ChaosTest {
 
     private Transport transport(String kind) {
         return switch (kind) {
-            case "http" -> HttpTransport.builder(proxy.httpUri("/graphql")).build();
-            case "ws" -> WebSocketTransport.builder(proxy.webSocketUri("/graphql"))
+            case "http" -> TestEngines.http(proxy.httpUri("/graphql")).build();
+            case "ws" -> TestEngines.ws(proxy.webSocketUri("/graphql"))
                     .pingInterval(KEEP_ALIVE_INTERVAL).pongTimeout(KEEP_ALIVE_DEADLINE).build();
             default -> throw new IllegalArgumentException(kind);
         };

@@ -1,5 +1,6 @@
 package dev.jgql.transport.http;
 
+import dev.jgql.TestEngines;
 import dev.jgql.Client;
 import dev.jgql.ExecutionResult;
 import dev.jgql.GraphQLSyntaxException;
@@ -36,7 +37,7 @@ class HttpTransportFaultTest {
     private static final String QUERY = "query Q($code: ID!) { continent(code: $code) { name } }";
 
     private final ScriptedHttpServer server = ScriptedHttpServer.start();
-    private Client client = client(HttpTransport.builder(server.uri()).build());
+    private Client client = client(TestEngines.http(server.uri()).build());
     private Session session;
 
     private static Client client(HttpTransport transport) {
@@ -146,7 +147,7 @@ class HttpTransportFaultTest {
     @Test
     void a429CarriesItsRetryAfterInSecondsOrAsADate() {
         FakeScheduler time = new FakeScheduler();
-        client = Client.builder().transport(HttpTransport.builder(server.uri()).build())
+        client = Client.builder().transport(TestEngines.http(server.uri()).build())
                 .scheduler(time).clock(time.clock()).build();
         server.enqueue(Response.status(429).withHeader("Retry-After", "7"));
         String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(time.clock().instant().plusSeconds(120).atOffset(ZoneOffset.UTC));
@@ -213,7 +214,7 @@ class HttpTransportFaultTest {
     @Test
     void noAnswerEndsAtTheExecuteTimeoutOnTheClientsClock() throws Exception {
         FakeScheduler time = new FakeScheduler();
-        client = Client.builder().transport(HttpTransport.builder(server.uri()).build())
+        client = Client.builder().transport(TestEngines.http(server.uri()).build())
                 .scheduler(time).clock(time.clock()).executeTimeout(Duration.ofSeconds(10)).build();
         server.enqueue(Response.noResponse());
 
@@ -229,7 +230,7 @@ class HttpTransportFaultTest {
 
     @Test
     void getIsUsedForQueriesOnlyAndFallsBackToPostOn405() throws Exception {
-        client = client(HttpTransport.builder(server.uri()).useGetForQueries(true).build());
+        client = client(TestEngines.http(server.uri()).useGetForQueries(true).build());
         server.enqueue(Response.json(200, "{\"data\":{\"a\":1}}"),
                 Response.status(405).withHeader("Allow", "POST"), Response.json(200, "{\"data\":{\"a\":2}}"),
                 Response.json(200, "{\"data\":{\"increment\":1}}"));
@@ -252,7 +253,7 @@ class HttpTransportFaultTest {
     @Test
     void headersAreStaticPlusAFreshSupplierValuePerRequest() throws Exception {
         AtomicInteger token = new AtomicInteger();
-        client = client(HttpTransport.builder(server.uri()).header("User-Agent", "jgql-test")
+        client = client(TestEngines.http(server.uri()).header("User-Agent", "jgql-test")
                 .headerSupplier(() -> Map.of("Authorization", "Bearer t" + token.incrementAndGet())).build());
         server.enqueue(Response.json(200, "{\"data\":{}}"), Response.json(200, "{\"data\":{}}"));
 
@@ -268,7 +269,7 @@ class HttpTransportFaultTest {
 
     @Test
     void secretsNeverAppearInMessages() {
-        client = client(HttpTransport.builder(URI.create(server.uri() + "?api_key=s3cret-key"))
+        client = client(TestEngines.http(URI.create(server.uri() + "?api_key=s3cret-key"))
                 .header("Authorization", "Bearer s3cret-token").build());
         server.enqueue(Response.html(401, "<html>Unauthorized</html>"));
 
@@ -281,9 +282,9 @@ class HttpTransportFaultTest {
 
     @Test
     void jgqlHeadersCannotBeOverridden() {
-        assertThatThrownBy(() -> HttpTransport.builder(server.uri()).header("accept", "text/html"))
+        assertThatThrownBy(() -> TestEngines.http(server.uri()).header("accept", "text/html"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> HttpTransport.builder(URI.create("ws://localhost/graphql")))
+        assertThatThrownBy(() -> TestEngines.http(URI.create("ws://localhost/graphql")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("WebSocketTransport");
     }
 

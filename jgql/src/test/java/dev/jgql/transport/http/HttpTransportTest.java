@@ -1,5 +1,6 @@
 package dev.jgql.transport.http;
 
+import dev.jgql.TestEngines;
 import dev.jgql.AsyncSession;
 import dev.jgql.Client;
 import dev.jgql.ExecutionResult;
@@ -53,7 +54,7 @@ class HttpTransportTest {
     @Test
     @SuppressWarnings("unchecked")
     void queriesWithVariables() {
-        try (Client client = client(HttpTransport.builder(backend.httpUri()));
+        try (Client client = client(TestEngines.http(backend.httpUri()));
              Session session = client.connect()) {
             Map<String, Object> data = session.execute(CONTINENT, Map.of("code", "EU"));
 
@@ -66,7 +67,7 @@ class HttpTransportTest {
 
     @Test
     void resultsCarryStatusAndHeaders() {
-        try (Client client = client(HttpTransport.builder(backend.httpUri()));
+        try (Client client = client(TestEngines.http(backend.httpUri()));
              Session session = client.connect()) {
             ExecutionResult result = session.executeForResult(gql("{ country(code: \"FR\") { capital currency } }"));
 
@@ -78,7 +79,7 @@ class HttpTransportTest {
 
     @Test
     void getForQueries() {
-        try (Client client = client(HttpTransport.builder(backend.httpUri()).useGetForQueries(true));
+        try (Client client = client(TestEngines.http(backend.httpUri()).useGetForQueries(true));
              Session session = client.connect()) {
             assertThat(session.execute(CONTINENT, Map.of("code", "OC"))).containsKey("continent");
         }
@@ -86,7 +87,7 @@ class HttpTransportTest {
 
     @Test
     void http2WhereTheServerAllows() {
-        try (Client client = client(HttpTransport.builder(backend.httpUri()).httpVersion(HttpClient.Version.HTTP_2));
+        try (Client client = client(TestEngines.http(backend.httpUri()).httpVersion(HttpClient.Version.HTTP_2));
              Session session = client.connect()) {
             for (int i = 0; i < 3; i++) {
                 assertThat(session.execute(CONTINENT, Map.of("code", "AF"))).containsKey("continent");
@@ -98,7 +99,7 @@ class HttpTransportTest {
     void oneClientFrom32Threads() throws Exception {
         String[] codes = {"AF", "AN", "AS", "EU", "NA", "OC", "SA"};
         ExecutorService threads = Executors.newFixedThreadPool(32);
-        try (Client client = client(HttpTransport.builder(backend.httpUri()));
+        try (Client client = client(TestEngines.http(backend.httpUri()));
              Session session = client.connect()) {
             List<Future<Boolean>> results = new ArrayList<>();
             for (int i = 0; i < 32 * 10; i++) {
@@ -120,7 +121,7 @@ class HttpTransportTest {
 
     @Test
     void closingFailsLaterCallsClearlyAndLeavesNoThread() {
-        Client client = client(HttpTransport.builder(backend.httpUri()));
+        Client client = client(TestEngines.http(backend.httpUri()));
         AsyncSession session = client.connectAsync().join();
         session.execute(CONTINENT, Map.of("code", "EU")).join();
 

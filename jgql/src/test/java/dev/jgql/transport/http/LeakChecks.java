@@ -19,7 +19,7 @@ public final class LeakChecks {
                     System.gc();
                     org.assertj.core.api.Assertions.assertThat(Thread.getAllStackTraces().keySet())
                             .extracting(Thread::getName)
-                            .filteredOn(name -> name.startsWith("jgql-http") || name.startsWith("jgql-scheduler")
+                            .filteredOn(name -> name.startsWith("jgql-http") || name.startsWith("jgql-scheduler") || name.startsWith("jgql-vertx")
                                     || name.startsWith("HttpClient-"))
                             .isEmpty();
                 });

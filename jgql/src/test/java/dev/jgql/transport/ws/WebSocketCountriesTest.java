@@ -1,5 +1,6 @@
 package dev.jgql.transport.ws;
 
+import dev.jgql.TestEngines;
 import dev.jgql.AsyncSession;
 import dev.jgql.Client;
 import dev.jgql.ExecutionResult;
@@ -50,7 +51,7 @@ class WebSocketCountriesTest {
     @BeforeEach
     void connect() {
         scheduler = Executors.newSingleThreadScheduledExecutor();
-        connection = WsTesting.connect(WebSocketTransport.builder(server.webSocketUri()).build(), scheduler);
+        connection = WsTesting.connect(TestEngines.ws(server.webSocketUri()).build(), scheduler);
     }
 
     @AfterEach
@@ -171,7 +172,7 @@ class WebSocketCountriesTest {
 
     @Test
     void worksThroughTheSessionApi() {
-        Client client = Client.builder().transport(WebSocketTransport.builder(server.webSocketUri()).build()).build();
+        Client client = Client.builder().transport(TestEngines.ws(server.webSocketUri()).build()).build();
         try (Session session = client.connect()) {
             assertThat(session.execute(Gql.gql("{ continent(code: \"OC\") { name } }")))
                     .isEqualTo(Map.of("continent", Map.of("name", "Oceania")));

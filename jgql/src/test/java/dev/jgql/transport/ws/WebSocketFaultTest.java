@@ -1,5 +1,6 @@
 package dev.jgql.transport.ws;
 
+import dev.jgql.TestEngines;
 import dev.jgql.ExecutionResult;
 import dev.jgql.Gql;
 import dev.jgql.GraphQLRequest;
@@ -70,7 +71,7 @@ class WebSocketFaultTest {
     }
 
     private WebSocketTransport.Builder transport(ScriptedWebSocketServer server) {
-        return WebSocketTransport.builder(server.uri());
+        return TestEngines.ws(server.uri());
     }
 
     private WebSocketConnection connect(WebSocketTransport transport) {
@@ -668,7 +669,7 @@ class WebSocketFaultTest {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        Throwable failure = failure(WebSocketTransport.builder(URI.create("ws://127.0.0.1:" + port + "/graphql")).build()
+        Throwable failure = failure(TestEngines.ws(URI.create("ws://127.0.0.1:" + port + "/graphql")).build()
                 .connect(WsTesting.context(scheduler)));
         assertThat(failure).isInstanceOf(TransportConnectionFailedException.class).hasMessageContaining("Is the server running");
         assertThat(((TransportConnectionFailedException) failure).requestMayHaveBeenSent()).isFalse();

@@ -1,5 +1,6 @@
 package dev.jgql.transport.ws;
 
+import dev.jgql.TestEngines;
 import dev.jgql.Client;
 import dev.jgql.Gql;
 import dev.jgql.Session;
@@ -24,7 +25,7 @@ class WebSocketLeakTest {
     void closingReleasesEveryThread() {
         Set<String> before = selectorThreads();
         try (CountriesServer server = CountriesServer.start(0)) {
-            Client client = Client.builder().transport(WebSocketTransport.builder(server.webSocketUri()).build()).build();
+            Client client = Client.builder().transport(TestEngines.ws(server.webSocketUri()).build()).build();
             for (int round = 0; round < 3; round++) {
                 try (Session session = client.connect()) {
                     assertThat(session.execute(Gql.gql("{ counter }"))).containsKey("counter");
@@ -35,11 +36,12 @@ class WebSocketLeakTest {
                 }
             }
             // a failed connect releases its threads too
-            Client wrong = Client.builder().transport(WebSocketTransport.builder(
+            Client wrong = Client.builder().transport(TestEngines.ws(
                     server.webSocketUri().resolve("/nowhere")).build()).build();
             org.assertj.core.api.Assertions.assertThatThrownBy(wrong::connect).isNotNull();
         }
-        eventually(() -> threadNames().stream().noneMatch(name -> name.startsWith("jgql-ws-")), "no jgql-ws thread");
+        eventually(() -> threadNames().stream().noneMatch(name -> name.startsWith("jgql-ws-") || name.startsWith("jgql-vertx")),
+                "no jgql-ws or jgql-vertx thread");
         eventually(() -> {
             System.gc(); // JDK 17's HttpClient stops its selector thread once the client is collected
             return before.containsAll(selectorThreads());
