@@ -16,10 +16,11 @@ import java.util.concurrent.Flow;
  * session.closeAsync().join();
  * }</pre>
  *
- * <p>Every call is bounded by the client's execute timeout
- * ({@link Client.Builder#executeTimeout}); a late answer ends with
- * {@link TransportTimeoutException}. Futures complete on a transport thread or the client's
- * scheduler thread: keep dependent callbacks short or hand them to an executor of your own.
+ * <p>Every call runs through the client's pipeline (interceptors, events) and each attempt is
+ * bounded by the client's execute timeout ({@link Client.Builder#executeTimeout}) unless the call's
+ * {@link CallOptions} say otherwise; a late answer ends with {@link TransportTimeoutException}.
+ * Futures complete on a transport thread or the client's scheduler thread: keep dependent
+ * callbacks short or hand them to an executor of your own.
  */
 public interface AsyncSession {
 
@@ -27,8 +28,12 @@ public interface AsyncSession {
      * Runs a query or mutation and completes with its {@code data}; completes exceptionally with
      * {@link TransportQueryException} when the answer holds GraphQL errors, or another
      * {@link TransportException} when there is no answer.
+     *
+     * @throws JgqlUsageException if the request is a subscription
      */
-    CompletableFuture<Map<String, Object>> execute(GraphQLRequest request);
+    default CompletableFuture<Map<String, Object>> execute(GraphQLRequest request) {
+        return execute(request, CallOptions.none());
+    }
 
     /** {@link #execute(GraphQLRequest)} with these variables instead of the request's own. */
     default CompletableFuture<Map<String, Object>> execute(GraphQLRequest request, Map<String, ?> variables) {
@@ -36,16 +41,33 @@ public interface AsyncSession {
     }
 
     /**
+     * {@link #execute(GraphQLRequest)} with options for this call: its timeout or deadline, extra
+     * headers, whether it is idempotent, whether it fails fast while the link is down.
+     *
+     * <pre>{@code
+     * session.execute(query, CallOptions.builder().deadline(Duration.ofSeconds(2)).build());
+     * }</pre>
+     */
+    default CompletableFuture<Map<String, Object>> execute(GraphQLRequest request, CallOptions options) {
+        return dev.jgql.internal.Futures.dataOf(executeForResult(request, options));
+    }
+
+    /**
      * Runs a query or mutation and completes with the whole answer, GraphQL errors included (this
      * never fails with {@link TransportQueryException}); completes exceptionally with another
      * {@link TransportException} when there is no answer.
      */
-    CompletableFuture<ExecutionResult> executeForResult(GraphQLRequest request);
+    default CompletableFuture<ExecutionResult> executeForResult(GraphQLRequest request) {
+        return executeForResult(request, CallOptions.none());
+    }
 
     /** {@link #executeForResult(GraphQLRequest)} with these variables instead of the request's own. */
     default CompletableFuture<ExecutionResult> executeForResult(GraphQLRequest request, Map<String, ?> variables) {
         return executeForResult(request.withVariables(variables));
     }
+
+    /** {@link #executeForResult(GraphQLRequest)} with options for this call (see {@link CallOptions}). */
+    CompletableFuture<ExecutionResult> executeForResult(GraphQLRequest request, CallOptions options);
 
     /**
      * Starts a subscription and publishes each event's {@code data}. An event with GraphQL errors
@@ -54,7 +76,9 @@ public interface AsyncSession {
      * broken link ends the stream with {@link TransportClosedException}. Nothing is sent until a
      * subscriber subscribes; each subscriber starts its own operation.
      */
-    Flow.Publisher<Map<String, Object>> subscribe(GraphQLRequest request);
+    default Flow.Publisher<Map<String, Object>> subscribe(GraphQLRequest request) {
+        return subscribe(request, CallOptions.none());
+    }
 
     /** {@link #subscribe(GraphQLRequest)} with these variables instead of the request's own. */
     default Flow.Publisher<Map<String, Object>> subscribe(GraphQLRequest request, Map<String, ?> variables) {
@@ -62,14 +86,28 @@ public interface AsyncSession {
     }
 
     /**
+     * {@link #subscribe(GraphQLRequest)} with options: the timeout bounds the wait for a link to
+     * start on, {@code failFast} fails at once while the link is down.
+     */
+    default Flow.Publisher<Map<String, Object>> subscribe(GraphQLRequest request, CallOptions options) {
+        return new dev.jgql.internal.DataPublisher(subscribeForResults(request, options));
+    }
+
+    /**
      * Starts a subscription and publishes every event whole; events with GraphQL errors are
      * delivered like any other and do not end the stream.
      */
-    Flow.Publisher<ExecutionResult> subscribeForResults(GraphQLRequest request);
+    default Flow.Publisher<ExecutionResult> subscribeForResults(GraphQLRequest request) {
+        return subscribeForResults(request, CallOptions.none());
+    }
+
+    /** {@link #subscribeForResults(GraphQLRequest)} with options (see {@link #subscribe(GraphQLRequest, CallOptions)}). */
+    Flow.Publisher<ExecutionResult> subscribeForResults(GraphQLRequest request, CallOptions options);
 
     /**
-     * The same session seen through a blocking API, e.g. for a console or a batch job that shares
-     * the permanent session. Closing the view closes this session.
+     * The same session seen through a blocking API, e.g. for a console or a batch job. Closing the
+     * view closes this session; the view of a {@link ReconnectingSession} does not close it (the
+     * permanent session is closed with {@link Client#closeAsync()}).
      *
      * <pre>{@code
      * Session blocking = client.session().blocking();
@@ -77,7 +115,7 @@ public interface AsyncSession {
      * }</pre>
      */
     default Session blocking() {
-        return new dev.jgql.internal.BlockingSession(this);
+        return new dev.jgql.internal.BlockingSession(this, true);
     }
 
     /**

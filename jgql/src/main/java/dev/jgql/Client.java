@@ -3,16 +3,20 @@ package dev.jgql;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jgql.internal.BlockingSession;
 import dev.jgql.internal.Checks;
+import dev.jgql.internal.ClientConfig;
 import dev.jgql.internal.ConnectedSession;
+import dev.jgql.internal.Events;
 import dev.jgql.internal.Futures;
-import dev.jgql.transport.support.GraphQLJson;
 import dev.jgql.internal.ReconnectingSessionImpl;
 import dev.jgql.internal.SchedulerLease;
 import dev.jgql.transport.Transport;
+import dev.jgql.transport.TransportConnection;
 import dev.jgql.transport.TransportContext;
+import dev.jgql.transport.support.GraphQLJson;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -36,24 +40,25 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
+ * <p>Every session of a client runs its calls through one pipeline: the client's
+ * {@link Builder#interceptor interceptors}, jgql's own steps (deadline, retries in the permanent
+ * session, the per-attempt timeout) and its {@link Builder#eventListener event listener}.
+ *
  * <p>Threads: the client starts no thread until a session opens. Sessions share one scheduler
  * thread (timeouts, keep-alive); it stops when the last session closes, unless the application
  * supplied its own scheduler, which jgql never shuts down.
  */
 public final class Client implements AutoCloseable {
-    private final Transport transport;
-    private final Duration executeTimeout;
-    private final Clock clock;
-    private final ObjectMapper objectMapper;
+    private final ClientConfig config;
     private final SchedulerLease scheduler;
     private final Set<AsyncSession> openSessions = ConcurrentHashMap.newKeySet();
     private final AtomicReference<ReconnectingSessionImpl> permanent = new AtomicReference<>();
 
     private Client(Builder builder) {
-        this.transport = Objects.requireNonNull(builder.transport, "transport: call Client.builder().transport(...)");
-        this.executeTimeout = builder.executeTimeout;
-        this.clock = builder.clock;
-        this.objectMapper = builder.objectMapper == null ? GraphQLJson.defaultMapper() : builder.objectMapper;
+        Transport transport = Objects.requireNonNull(builder.transport, "transport: call Client.builder().transport(...)");
+        this.config = new ClientConfig(transport, builder.subscriptionTransport, builder.executeTimeout, builder.clock,
+                builder.objectMapper == null ? GraphQLJson.defaultMapper() : builder.objectMapper, builder.interceptors,
+                builder.attemptInterceptors, Events.of(builder.eventListener, builder.clock), builder.defaultCallOptions);
         this.scheduler = new SchedulerLease(builder.scheduler);
     }
 
@@ -69,32 +74,32 @@ public final class Client implements AutoCloseable {
      * @throws TransportException if the link cannot be opened
      */
     public Session connect() {
-        return new BlockingSession(Futures.await(connectAsync()));
+        return new BlockingSession(Futures.await(connectAsync()), true);
     }
 
     /**
-     * Opens a session without blocking; the future completes when its link is up, or
-     * exceptionally with the {@link TransportException} that prevented it.
+     * Opens a session without blocking; the future completes when its link (both links, with a
+     * separate subscription transport) is up, or exceptionally with the {@link TransportException}
+     * that prevented it.
      */
     public CompletableFuture<AsyncSession> connectAsync() {
         ScheduledExecutorService timers = scheduler.acquire();
-        TransportContext context = TransportContext.of(timers, clock, objectMapper);
+        TransportContext context = TransportContext.of(timers, config.clock(), config.objectMapper());
+        CompletableFuture<TransportConnection> main = open(config.transport(), context);
+        CompletableFuture<TransportConnection> streams = config.splitTransports()
+                ? open(config.subscriptionTransport(), context) : main;
         CompletableFuture<AsyncSession> connected = new CompletableFuture<>();
-        CompletableFuture<? extends dev.jgql.transport.TransportConnection> link;
-        try {
-            link = transport.connect(context);
-        } catch (RuntimeException e) {
-            scheduler.release();
-            return CompletableFuture.failedFuture(e);
-        }
-        link.whenComplete((connection, failure) -> {
+        CompletableFuture.allOf(main, streams).whenComplete((ignored, failure) -> {
             if (failure != null) {
+                // One may have opened while the other failed: close what did open.
+                main.thenAccept(TransportConnection::close);
+                streams.thenAccept(TransportConnection::close);
                 scheduler.release();
                 connected.completeExceptionally(Futures.unwrap(failure));
                 return;
             }
-            ConnectedSession[] self = new ConnectedSession[1];
-            self[0] = new ConnectedSession(connection, context, executeTimeout, () -> {
+            AsyncSession[] self = new AsyncSession[1];
+            self[0] = new ConnectedSession(config, context, main.join(), streams.join(), () -> {
                 openSessions.remove(self[0]);
                 scheduler.release();
             });
@@ -106,46 +111,58 @@ public final class Client implements AutoCloseable {
         return connected;
     }
 
+    private static CompletableFuture<TransportConnection> open(Transport transport, TransportContext context) {
+        try {
+            return transport.connect(context);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /**
      * Opens the client's permanent session, which reconnects by itself: the counterpart of gql's
-     * {@code connect_async(reconnecting=True)}. The future completes once the first link is up
-     * (or at once, see {@link Reconnect.Builder#awaitFirstConnection}); with the default connect
-     * policy it keeps trying forever, so bound your wait if the backend may be down at start-up.
-     * The session is also reachable with {@link #session()} and closed by {@link #closeAsync()}.
+     * {@code connect_async(reconnecting=True)}. Over a transport without a link of its own (HTTP)
+     * the future completes at once, as gql's does; over a WebSocket, once the first link is up
+     * (or at once, see {@link Reconnect.Builder#awaitFirstConnection}). With the default connect
+     * policy it keeps trying forever, logging each failure, so bound your wait if the backend may
+     * be down at start-up. The session is also reachable with {@link #session()} and closed by
+     * {@link #closeAsync()}.
      *
      * <pre>{@code
      * ReconnectingSession session = client.connectAsync(Reconnect.defaults()).join();
      * }</pre>
      *
-     * @throws IllegalStateException if the client already has an open permanent session
+     * @throws JgqlUsageException if the client already has an open permanent session
      */
     public CompletableFuture<ReconnectingSession> connectAsync(Reconnect reconnect) {
         Objects.requireNonNull(reconnect, "reconnect");
         ScheduledExecutorService timers = scheduler.acquire();
-        ReconnectingSessionImpl[] self = new ReconnectingSessionImpl[1];
-        self[0] = new ReconnectingSessionImpl(transport, TransportContext.of(timers, clock, objectMapper),
-                executeTimeout, reconnect, () -> {
-                    permanent.compareAndSet(self[0], null);
+        AtomicReference<ReconnectingSessionImpl> self = new AtomicReference<>();
+        ReconnectingSessionImpl session = new ReconnectingSessionImpl(config,
+                TransportContext.of(timers, config.clock(), config.objectMapper()), reconnect, () -> {
+                    permanent.compareAndSet(self.get(), null);
                     scheduler.release();
                 });
-        if (!permanent.compareAndSet(null, self[0])) {
+        self.set(session);
+        if (!permanent.compareAndSet(null, session)) {
             scheduler.release();
-            throw new IllegalStateException("This client already has a permanent session: use client.session(), "
+            throw new JgqlUsageException("This client already has a permanent session: use client.session(), "
                     + "or close it with client.closeAsync() before connecting again");
         }
-        return self[0].start();
+        return session.start();
     }
 
     /**
      * The permanent session opened by {@link #connectAsync(Reconnect)}: the counterpart of gql's
      * {@code client.session}, for code that has the client but not the session.
      *
-     * @throws IllegalStateException if there is none (not connected yet, or closed)
+     * @throws JgqlUsageException if there is none (not connected yet, or closed)
      */
     public ReconnectingSession session() {
         ReconnectingSession session = permanent.get();
         if (session == null) {
-            throw new IllegalStateException("This client has no permanent session: call connectAsync(Reconnect) first");
+            throw new JgqlUsageException("This client has no permanent session (never opened, or closed): "
+                    + "call client.connectAsync(Reconnect.defaults()) first");
         }
         return session;
     }
@@ -168,14 +185,14 @@ public final class Client implements AutoCloseable {
         Futures.await(closeAsync());
     }
 
-    /** The transport this client connects with. */
+    /** The transport queries and mutations (and, without a separate one, subscriptions) go over. */
     public Transport transport() {
-        return transport;
+        return config.transport();
     }
 
-    /** The execute timeout every call is bounded by. */
+    /** The execute timeout that bounds each attempt of a call unless the call sets its own. */
     public Duration executeTimeout() {
-        return executeTimeout;
+        return config.executeTimeout();
     }
 
     /**
@@ -184,34 +201,96 @@ public final class Client implements AutoCloseable {
      *
      * <pre>{@code
      * Client client = Client.builder()
-     *     .transport(transport)
+     *     .transport(HttpTransport.builder(URI.create("https://host/graphql")).build())
+     *     .subscriptionTransport(WebSocketTransport.builder(URI.create("wss://host/graphql")).build())
      *     .executeTimeout(Duration.ofSeconds(5))
+     *     .interceptor((call, chain) -> chain.proceed(call.withHeader("X-Tenant", "acme")))
      *     .build();
      * }</pre>
      */
     public static final class Builder {
         private Transport transport;
+        private Transport subscriptionTransport;
         private Duration executeTimeout = Duration.ofSeconds(10);
         private ScheduledExecutorService scheduler;
         private Clock clock = Clock.systemUTC();
         private ObjectMapper objectMapper;
+        private final List<GraphQLInterceptor> interceptors = new ArrayList<>();
+        private final List<GraphQLInterceptor> attemptInterceptors = new ArrayList<>();
+        private ClientEventListener eventListener;
+        private CallOptions defaultCallOptions = CallOptions.none();
 
         private Builder() {
         }
 
-        /** How to reach the server, e.g. an {@code HttpTransport}. Required; no default. */
+        /**
+         * How to reach the server, e.g. an {@code HttpTransport}: queries and mutations go over it,
+         * and subscriptions too unless {@link #subscriptionTransport} sets another. Required; no
+         * default.
+         */
         public Builder transport(Transport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 
         /**
-         * The longest any execute may take, from the call to the answer; a late answer fails with
-         * {@link TransportTimeoutException} and the request is cancelled. Default 10 seconds, as
-         * in gql.
+         * A transport of their own for subscriptions, e.g. a {@code WebSocketTransport} beside an
+         * HTTP {@link #transport}: the common setup (Apollo Kotlin's
+         * {@code subscriptionNetworkTransport}). In the permanent session each link is supervised
+         * and reconnected on its own. Default: none, subscriptions go over {@link #transport}.
+         */
+        public Builder subscriptionTransport(Transport subscriptionTransport) {
+            this.subscriptionTransport = Objects.requireNonNull(subscriptionTransport, "subscriptionTransport");
+            return this;
+        }
+
+        /**
+         * The longest one attempt of a call may take, waiting for a link included; a late answer
+         * fails the attempt with {@link TransportTimeoutException}, the request is cancelled, and
+         * the permanent session may retry it (as gql, which bounds each transport call). A call can
+         * set its own with {@link CallOptions.Builder#timeout}, and bound all its attempts with
+         * {@link CallOptions.Builder#deadline}. Default 10 seconds, as in gql.
          */
         public Builder executeTimeout(Duration executeTimeout) {
             this.executeTimeout = Checks.positive(executeTimeout, "executeTimeout");
+            return this;
+        }
+
+        /**
+         * Adds an interceptor that sees every call once, before retries (validation, persisted
+         * queries, logging of calls, tracing). Interceptors run in the order added. Default: none.
+         */
+        public Builder interceptor(GraphQLInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * Adds an interceptor that sees every attempt of a call, after retries (per-attempt logging,
+         * headers that must be fresh for each attempt). Default: none.
+         */
+        public Builder attemptInterceptor(GraphQLInterceptor interceptor) {
+            attemptInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * The listener told of calls, retries, failed connect attempts, state changes and
+         * subscriptions: what metrics and health are built on. With none (the default), no event
+         * is created at all.
+         */
+        public Builder eventListener(ClientEventListener eventListener) {
+            this.eventListener = Objects.requireNonNull(eventListener, "eventListener");
+            return this;
+        }
+
+        /**
+         * Options every call starts from; a call's own {@link CallOptions} override them setting by
+         * setting. E.g. {@code CallOptions.builder().failFast(true).build()} for a web service
+         * that answers 503 at once during an outage. Default: {@link CallOptions#none()}.
+         */
+        public Builder defaultCallOptions(CallOptions defaultCallOptions) {
+            this.defaultCallOptions = Objects.requireNonNull(defaultCallOptions, "defaultCallOptions");
             return this;
         }
 
@@ -226,7 +305,7 @@ public final class Client implements AutoCloseable {
             return this;
         }
 
-        /** The clock time is read from (HTTP {@code Retry-After} dates). Default {@link Clock#systemUTC()}. */
+        /** The clock time is read from (HTTP {@code Retry-After} dates, deadlines). Default {@link Clock#systemUTC()}. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -241,6 +320,7 @@ public final class Client implements AutoCloseable {
             return this;
         }
 
+        /** Builds the client. */
         public Client build() {
             return new Client(this);
         }

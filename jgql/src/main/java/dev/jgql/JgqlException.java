@@ -9,7 +9,11 @@ package dev.jgql;
  *       wrong; found locally, nothing was sent.
  *   <li>{@link TransportException} and its subclasses: something went wrong between the client
  *       and the server, or the server answered with GraphQL errors.
+ *   <li>{@link JgqlUsageException}: jgql was asked to do something it cannot do as asked
+ *       (execute a subscription, use a closed session); nothing was sent.
  * </ul>
+ * Builders check their arguments when they are set and report bad ones with the JDK's
+ * {@link IllegalArgumentException} or {@link NullPointerException}, as every Java builder does.
  *
  * <pre>{@code
  * try {

@@ -33,9 +33,24 @@ import java.util.concurrent.ThreadLocalRandom;
  * as Failsafe documents.
  */
 public final class Reconnect {
-    // Declared before DEFAULTS: static fields initialise in order, and the builder reads this one.
-    private static final GraphQLRequest DEFAULT_PROBE = Gql.gql("query jgqlProbe { __typename }", "jgqlProbe");
-    private static final Reconnect DEFAULTS = builder().build();
+    private static final Reconnect DEFAULTS;
+
+    /**
+     * The default execute policy, shared: the session recognises it and runs a call's first attempt
+     * without Failsafe (it has no result conditions that could want to see a success).
+     */
+    private static final RetryPolicy<Object> DEFAULT_EXECUTE = backoff(Duration.ofMillis(200), Duration.ofSeconds(5))
+            .handle(Exception.class)
+            .abortOn(TransportQueryException.class)
+            .abortIf((result, failure) -> failure instanceof TransportException transport && !transport.isRetryable())
+            .withMaxAttempts(5)
+            .build();
+    private static final RetryPolicy<Object> NO_EXECUTE_RETRY = RetryPolicy.builder().withMaxRetries(0).build();
+
+    static {
+        // After the policies above: static fields initialise in order, and the builder reads them.
+        DEFAULTS = new Builder().build();
+    }
 
     private final RetryPolicy<Object> retryConnect;
     private final RetryPolicy<Object> retryExecute;
@@ -43,18 +58,20 @@ public final class Reconnect {
     private final boolean awaitFirstConnection;
     private final ResubscribeHook resubscribeHook;
     private final GraphQLRequest probe;
+    private final Duration demandInterval;
+    private final Duration maxRetryAfter;
 
     private Reconnect(Builder builder) {
         this.retryConnect = builder.retryConnect != null ? builder.retryConnect
                 : backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)).handle(Exception.class).withMaxRetries(-1).build();
-        this.retryExecute = builder.noExecuteRetry ? RetryPolicy.builder().withMaxRetries(0).build()
-                : builder.retryExecute != null ? builder.retryExecute
-                : backoff(Duration.ofMillis(200), Duration.ofSeconds(5)).handle(Exception.class)
-                        .abortOn(TransportQueryException.class).withMaxAttempts(5).build();
+        this.retryExecute = builder.noExecuteRetry ? NO_EXECUTE_RETRY
+                : builder.retryExecute != null ? builder.retryExecute : DEFAULT_EXECUTE;
         this.retryUnsafeMutations = builder.retryUnsafeMutations;
         this.awaitFirstConnection = builder.awaitFirstConnection;
         this.resubscribeHook = builder.resubscribeHook;
         this.probe = builder.probe;
+        this.demandInterval = builder.demandInterval;
+        this.maxRetryAfter = builder.maxRetryAfter;
     }
 
     /** The seed's behaviour; see {@link Builder} for every default. */
@@ -111,6 +128,13 @@ public final class Reconnect {
         builder.awaitFirstConnection = awaitFirstConnection;
         builder.resubscribeHook = resubscribeHook;
         builder.probe = probe;
+        builder.demandInterval = demandInterval;
+        builder.maxRetryAfter = maxRetryAfter;
+        if (retryExecute == NO_EXECUTE_RETRY) {
+            builder.noExecuteRetry = true;
+        } else if (retryExecute == DEFAULT_EXECUTE) {
+            builder.retryExecute = null;
+        }
         return builder;
     }
 
@@ -122,6 +146,26 @@ public final class Reconnect {
     /** The policy for each execute. */
     public RetryPolicy<Object> retryExecute() {
         return retryExecute;
+    }
+
+    /** Whether executes are retried at all (not after {@link Builder#noExecuteRetry()}). */
+    public boolean retriesExecute() {
+        return retryExecute != NO_EXECUTE_RETRY;
+    }
+
+    /** Whether the execute policy is jgql's default (or no retry at all): one the session knows has no result conditions. */
+    public boolean hasDefaultExecutePolicy() {
+        return retryExecute == DEFAULT_EXECUTE || retryExecute == NO_EXECUTE_RETRY;
+    }
+
+    /** How soon a link is tried again while calls wait for it, however long the connect backoff has grown. */
+    public Duration demandInterval() {
+        return demandInterval;
+    }
+
+    /** The longest {@code Retry-After} a call waits before its next attempt; a longer one ends the retries. */
+    public Duration maxRetryAfter() {
+        return maxRetryAfter;
     }
 
     /** Whether mutations may be retried even when they may already have been applied. */
@@ -139,7 +183,13 @@ public final class Reconnect {
         return resubscribeHook;
     }
 
-    /** The request that checks a backend is reachable, for transports without a link of their own (HTTP). */
+    /**
+     * The request that checks a backend is reachable, for transports without a link of their own (HTTP).
+     *
+     * @return the probe set with the deprecated {@link Builder#probe}, or {@code null}
+     * @deprecated set the probe on the transport: {@code HttpTransport.Builder.probe}
+     */
+    @Deprecated
     public GraphQLRequest probe() {
         return probe;
     }
@@ -171,7 +221,9 @@ public final class Reconnect {
         private boolean retryUnsafeMutations;
         private boolean awaitFirstConnection = true;
         private ResubscribeHook resubscribeHook;
-        private GraphQLRequest probe = DEFAULT_PROBE;
+        private GraphQLRequest probe;
+        private Duration demandInterval = Duration.ofSeconds(1);
+        private Duration maxRetryAfter = Duration.ofSeconds(60);
 
         private Builder() {
         }
@@ -189,9 +241,15 @@ public final class Reconnect {
 
         /**
          * The policy for each execute. Default: at most 5 attempts, exponential backoff from
-         * 200 ms with jitter, capped at 5 s, never on {@link TransportQueryException}. Whatever
-         * the policy, GraphQL errors are answers and are never retried, and a mutation is retried
-         * only when provably not sent unless {@link #retryUnsafeMutations} is set.
+         * 200 ms with jitter, capped at 5 s, never on {@link TransportQueryException} nor on a
+         * failure that is not {@link TransportException#isRetryable() retryable} (credentials
+         * refused, a request the server rejects as malformed). Whatever the policy, GraphQL errors
+         * are answers and are never retried, local mistakes (validation) are never retried, and a
+         * mutation is retried only when provably not sent unless the call is
+         * {@link CallOptions.Builder#idempotent idempotent} or {@link #retryUnsafeMutations} is set.
+         * Each attempt is bounded by the execute timeout; with the defaults a call takes at most
+         * 5 × 10 s plus about 3 s of backoff (and any {@code Retry-After}, up to
+         * {@link #maxRetryAfter}), unless it sets a {@link CallOptions.Builder#deadline deadline}.
          */
         public Builder retryExecute(RetryPolicy<Object> retryExecute) {
             this.retryExecute = Objects.requireNonNull(retryExecute, "retryExecute");
@@ -245,11 +303,38 @@ public final class Reconnect {
 
         /**
          * The request sent to check that a backend without a link of its own (HTTP) is reachable
-         * before the session counts as connected; any GraphQL answer, errors included, counts.
-         * Default: {@code query jgqlProbe { __typename }}.
+         * again after a failure. Default: the transport's own ({@code query jgqlProbe { __typename }}).
+         *
+         * @deprecated set it on the transport, {@code HttpTransport.Builder.probe}, where it now
+         *             belongs; this one is still honoured when the transport has none of its own.
+         *             Goes in the release after next.
          */
+        @Deprecated
         public Builder probe(GraphQLRequest probe) {
             this.probe = Objects.requireNonNull(probe, "probe");
+            return this;
+        }
+
+        /**
+         * While calls wait for a link that is down, the next connect attempt comes within this
+         * interval however long the connect backoff has grown, so that the first request after the
+         * backend returns succeeds within about this long. With nobody waiting, the connect policy's
+         * backoff alone applies. Default 1 second.
+         */
+        public Builder demandInterval(Duration demandInterval) {
+            this.demandInterval = dev.jgql.internal.Checks.positive(demandInterval, "demandInterval");
+            return this;
+        }
+
+        /**
+         * The longest {@code Retry-After} (429, 503) a call waits before its next attempt; when the
+         * server asks for longer, the call ends with that failure instead. Default 60 seconds.
+         */
+        public Builder maxRetryAfter(Duration maxRetryAfter) {
+            this.maxRetryAfter = Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
+            if (maxRetryAfter.isNegative()) {
+                throw new IllegalArgumentException("maxRetryAfter must not be negative: " + maxRetryAfter);
+            }
             return this;
         }
 

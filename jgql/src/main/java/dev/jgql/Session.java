@@ -11,10 +11,15 @@ import java.util.concurrent.Flow;
  * <pre>{@code
  * try (Session session = client.connect()) {
  *     Map<String, Object> data = session.execute(query, Map.of("code", "EU"));
+ *     try (BlockingSubscription<Map<String, Object>> events = session.subscribeBlocking(countdown)) {
+ *         for (Map<String, Object> event : events) {
+ *             System.out.println(event);
+ *         }
+ *     }
  * }
  * }</pre>
  *
- * <p>Every call is bounded by the client's execute timeout and throws the same exceptions as the
+ * <p>Every call is bounded as on {@link AsyncSession} and throws the same exceptions as the
  * futures of {@link AsyncSession} fail with, unwrapped. An interrupted wait cancels the request
  * and throws {@link TransportException}, with the thread's interrupt flag set again.
  */
@@ -33,6 +38,9 @@ public interface Session extends AutoCloseable {
         return execute(request.withVariables(variables));
     }
 
+    /** {@link #execute(GraphQLRequest)} with options for this call (see {@link CallOptions}). */
+    Map<String, Object> execute(GraphQLRequest request, CallOptions options);
+
     /**
      * Runs a query or mutation and returns the whole answer, GraphQL errors included.
      *
@@ -45,16 +53,41 @@ public interface Session extends AutoCloseable {
         return executeForResult(request.withVariables(variables));
     }
 
+    /** {@link #executeForResult(GraphQLRequest)} with options for this call (see {@link CallOptions}). */
+    ExecutionResult executeForResult(GraphQLRequest request, CallOptions options);
+
     /** See {@link AsyncSession#subscribe(GraphQLRequest)}. */
     Flow.Publisher<Map<String, Object>> subscribe(GraphQLRequest request);
 
     /** See {@link AsyncSession#subscribeForResults(GraphQLRequest)}. */
     Flow.Publisher<ExecutionResult> subscribeForResults(GraphQLRequest request);
 
+    /**
+     * Starts a subscription consumed by blocking: iterate its events, one {@code data} map each,
+     * until the server completes it; a failure is thrown from {@code hasNext()}/{@code next()}.
+     * Closing it stops the operation on the server. Events are requested a few at a time, so a
+     * slow reader holds the stream back rather than filling memory.
+     *
+     * @param request the subscription
+     * @return the events; close it (try-with-resources) when done
+     */
+    default BlockingSubscription<Map<String, Object>> subscribeBlocking(GraphQLRequest request) {
+        return subscribeBlocking(request, CallOptions.none());
+    }
+
+    /** {@link #subscribeBlocking(GraphQLRequest)} with options (see {@link AsyncSession#subscribe(GraphQLRequest, CallOptions)}). */
+    default BlockingSubscription<Map<String, Object>> subscribeBlocking(GraphQLRequest request, CallOptions options) {
+        return BlockingSubscription.of(async().subscribe(request, options));
+    }
+
     /** The same session seen through its non-blocking API. */
     AsyncSession async();
 
-    /** Closes the session and waits, a bounded time, until its link is released. Idempotent. */
+    /**
+     * Closes the session and waits, a bounded time, until its link is released. Idempotent. The
+     * blocking view of a {@link ReconnectingSession} does not close it (use
+     * {@link Client#closeAsync()}).
+     */
     @Override
     void close();
 }

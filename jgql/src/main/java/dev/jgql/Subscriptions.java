@@ -3,8 +3,10 @@ package dev.jgql;
 import dev.failsafe.AsyncExecution;
 import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
+import dev.jgql.internal.HasScheduler;
 import dev.jgql.internal.ResumableSubscription;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -23,8 +25,7 @@ import java.util.function.Supplier;
  * <pre>{@code
  * RetryPolicy<Object> policy = Reconnect.backoff(Duration.ofSeconds(1), Duration.ofSeconds(30))
  *     .handle(Exception.class).withMaxAttempts(3).abortOn(TransportQueryException.class).build();
- * Flow.Publisher<Map<String, Object>> events =
- *     Subscriptions.retrying(() -> session.subscribe(subscription), policy, scheduler);
+ * Flow.Publisher<Map<String, Object>> events = Subscriptions.retrying(session, subscription, policy);
  * }</pre>
  *
  * @see Reconnect.Builder#resubscribe() automatic resubscription after a reconnect, for a
@@ -32,6 +33,29 @@ import java.util.function.Supplier;
  */
 public final class Subscriptions {
     private Subscriptions() {
+    }
+
+    /**
+     * A publisher of a subscription's {@code data} that subscribes again on {@code session}, under
+     * {@code policy}, each time the stream fails; the policy's delays run on the session's client's
+     * scheduler (a fake one in tests, if the client was given one). Completion ends it; cancelling
+     * stops retries.
+     *
+     * @param session      a session opened by a jgql {@link Client}
+     * @param subscription the subscription to run
+     * @param policy       when and how often to subscribe again
+     * @return the events
+     * @throws JgqlUsageException if the session is not one of jgql's own
+     */
+    public static Flow.Publisher<Map<String, Object>> retrying(AsyncSession session, GraphQLRequest subscription,
+            RetryPolicy<Object> policy) {
+        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(subscription, "subscription");
+        if (!(session instanceof HasScheduler scheduled)) {
+            throw new JgqlUsageException("Subscriptions.retrying(session, …) needs a session opened by a jgql Client; "
+                    + "for another publisher use Subscriptions.retrying(supplier, policy, scheduler)");
+        }
+        return retrying(() -> session.subscribe(subscription), policy, scheduled.scheduler());
     }
 
     /**
@@ -50,14 +74,19 @@ public final class Subscriptions {
             AtomicReference<CompletableFuture<ResumableSubscription.Restart<T>>> next =
                     new AtomicReference<>(new CompletableFuture<>());
             CompletableFuture<Flow.Publisher<T>> first = new CompletableFuture<>();
-            CompletableFuture<Object>[] tries = new CompletableFuture[1];
+            AtomicReference<CompletableFuture<Object>> tries = new AtomicReference<>();
             ResumableSubscription<T> subscription = new ResumableSubscription<>(downstream, (failure, last) -> {
                 CompletableFuture<ResumableSubscription.Restart<T>> restart = new CompletableFuture<>();
                 next.set(restart);
                 attempt.get().recordException(failure);
                 return restart;
-            }, () -> tries[0].cancel(false));
-            tries[0] = Failsafe.with(policy).with(scheduler).getAsyncExecution(execution -> {
+            }, () -> {
+                CompletableFuture<Object> running = tries.get();
+                if (running != null) {
+                    running.cancel(false);
+                }
+            });
+            tries.set(Failsafe.with(policy).with(scheduler).getAsyncExecution(execution -> {
                 boolean isFirst = attempt.getAndSet(execution) == null;
                 try {
                     Flow.Publisher<T> publisher = subscribe.get();
@@ -69,8 +98,8 @@ public final class Subscriptions {
                 } catch (RuntimeException e) {
                     execution.recordException(e);
                 }
-            });
-            tries[0].whenComplete((ignored, failure) -> {
+            }));
+            tries.get().whenComplete((ignored, failure) -> {
                 if (failure != null) {
                     first.completeExceptionally(failure);
                     next.get().completeExceptionally(failure);

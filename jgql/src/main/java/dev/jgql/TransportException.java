@@ -36,4 +36,18 @@ public class TransportException extends JgqlException {
     public TransportException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * Whether trying the same call again may succeed. {@code false} for failures that retrying
+     * cannot fix: credentials refused (HTTP 401/403, WebSocket 4401/4403), a request the server
+     * rejects as malformed (other HTTP 4xx but 408/425/429, WebSocket 4400), a protocol the server
+     * does not accept (4406), GraphQL errors. The default execute policy retries only retryable
+     * failures; the default connect policy keeps trying whatever the failure (a refreshed token
+     * may fix it), as the seed says.
+     *
+     * @return {@code true} unless the subclass knows better
+     */
+    public boolean isRetryable() {
+        return true;
+    }
 }

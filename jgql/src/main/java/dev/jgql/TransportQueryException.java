@@ -72,4 +72,10 @@ public class TransportQueryException extends TransportException {
     public OptionalInt httpStatus() {
         return result.httpStatus();
     }
+
+    /** {@code false}: the server answered; the same request gets the same errors. */
+    @Override
+    public boolean isRetryable() {
+        return false;
+    }
 }

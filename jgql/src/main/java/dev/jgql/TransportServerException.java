@@ -50,6 +50,15 @@ public class TransportServerException extends TransportException {
         return Optional.ofNullable(retryAfter);
     }
 
+    /**
+     * {@code false} for a 4xx status other than 408 (timeout), 425 (too early) and 429 (rate
+     * limited): the server refused this request as it is, and will again.
+     */
+    @Override
+    public boolean isRetryable() {
+        return statusCode < 400 || statusCode >= 500 || statusCode == 408 || statusCode == 425 || statusCode == 429;
+    }
+
     /** The response headers, names in lower case. Empty when not over HTTP. */
     public Map<String, List<String>> headers() {
         return headers;

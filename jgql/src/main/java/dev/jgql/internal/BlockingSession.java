@@ -1,19 +1,30 @@
 package dev.jgql.internal;
 
 import dev.jgql.AsyncSession;
+import dev.jgql.CallOptions;
 import dev.jgql.ExecutionResult;
 import dev.jgql.GraphQLRequest;
 import dev.jgql.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.concurrent.Flow;
 
-/** The blocking view of an {@link AsyncSession}: waits for each future and rethrows its failure unwrapped. */
+/**
+ * The blocking view of an {@link AsyncSession}: waits for each future and rethrows its failure
+ * unwrapped. The view of the permanent session does not close it, so that a try-with-resources
+ * around the view cannot end the application's session by accident.
+ */
 public final class BlockingSession implements Session {
-    private final AsyncSession async;
+    private static final Logger LOG = LoggerFactory.getLogger(BlockingSession.class);
 
-    public BlockingSession(AsyncSession async) {
+    private final AsyncSession async;
+    private final boolean closesSession;
+
+    public BlockingSession(AsyncSession async, boolean closesSession) {
         this.async = async;
+        this.closesSession = closesSession;
     }
 
     @Override
@@ -22,8 +33,18 @@ public final class BlockingSession implements Session {
     }
 
     @Override
+    public Map<String, Object> execute(GraphQLRequest request, CallOptions options) {
+        return Futures.await(async.execute(request, options));
+    }
+
+    @Override
     public ExecutionResult executeForResult(GraphQLRequest request) {
         return Futures.await(async.executeForResult(request));
+    }
+
+    @Override
+    public ExecutionResult executeForResult(GraphQLRequest request, CallOptions options) {
+        return Futures.await(async.executeForResult(request, options));
     }
 
     @Override
@@ -43,6 +64,11 @@ public final class BlockingSession implements Session {
 
     @Override
     public void close() {
-        Futures.await(async.closeAsync());
+        if (closesSession) {
+            Futures.await(async.closeAsync());
+        } else {
+            LOG.debug("Closing the blocking view of the permanent session leaves the session open; "
+                    + "close it with client.closeAsync()");
+        }
     }
 }

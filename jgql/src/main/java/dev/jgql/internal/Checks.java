@@ -1,6 +1,7 @@
 package dev.jgql.internal;
 
 import dev.jgql.GraphQLRequest;
+import dev.jgql.JgqlUsageException;
 import dev.jgql.OperationType;
 
 import java.time.Duration;
@@ -26,7 +27,7 @@ public final class Checks {
     public static GraphQLRequest executable(GraphQLRequest request) {
         Objects.requireNonNull(request, "request");
         if (request.operationType() == OperationType.SUBSCRIPTION) {
-            throw new IllegalArgumentException("execute runs queries and mutations; use subscribe for " + request);
+            throw new JgqlUsageException("execute runs queries and mutations; use subscribe for " + request);
         }
         return request;
     }

@@ -1,76 +1,93 @@
 package dev.jgql.internal;
 
 import dev.jgql.AsyncSession;
+import dev.jgql.CallOptions;
 import dev.jgql.ExecutionResult;
+import dev.jgql.GraphQLCall;
 import dev.jgql.GraphQLRequest;
 import dev.jgql.TransportClosedException;
-import dev.jgql.TransportTimeoutException;
 import dev.jgql.transport.TransportConnection;
 import dev.jgql.transport.TransportContext;
 
-import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A plain session: one transport connection, used until closed; no reconnect, no retry. */
-public final class ConnectedSession implements AsyncSession {
-    private final TransportConnection connection;
+/**
+ * A plain session: its connection (two, with a separate subscription transport), used until
+ * closed; no reconnect, no retry. Calls run through the client's pipeline: events, interceptors,
+ * deadline, attempt interceptors, one attempt bounded by the timeout.
+ */
+public final class ConnectedSession implements AsyncSession, HasScheduler {
+    private final ClientConfig config;
     private final TransportContext context;
-    private final Duration executeTimeout;
+    private final TransportConnection connection;
+    private final TransportConnection subscriptions;
     private final Runnable onClosed;
+    private final Pipeline pipeline;
+    private final SubscribeStep subscribeStep;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closing = new CompletableFuture<>();
 
-    public ConnectedSession(TransportConnection connection, TransportContext context, Duration executeTimeout,
-            Runnable onClosed) {
-        this.connection = connection;
+    public ConnectedSession(ClientConfig config, TransportContext context, TransportConnection connection,
+            TransportConnection subscriptions, Runnable onClosed) {
+        this.config = config;
         this.context = context;
-        this.executeTimeout = executeTimeout;
+        this.connection = connection;
+        this.subscriptions = subscriptions;
         this.onClosed = onClosed;
+        LinkSource main = new FixedLink("main", connection);
+        LinkSource streams = subscriptions == connection ? main : new FixedLink("subscriptions", subscriptions);
+        this.subscribeStep = new SubscribeStep(streams, config.executeTimeout(), context.scheduler(), null,
+                () -> closed.get() ? closedException() : null);
+        this.pipeline = Pipeline.of(
+                Pipeline.steps(config.head(), new DeadlineStep(context.scheduler(), context.clock(), main),
+                        config.attemptInterceptors(),
+                        new AttemptStep(main, config.executeTimeout(), context.scheduler(), context.clock())),
+                Pipeline.steps(config.head(), subscribeStep));
+    }
+
+    private static TransportClosedException closedException() {
+        return new ClosedByApplication("The session is closed; open a new one");
     }
 
     @Override
-    public CompletableFuture<Map<String, Object>> execute(GraphQLRequest request) {
-        return Futures.dataOf(executeForResult(request));
-    }
-
-    @Override
-    public CompletableFuture<ExecutionResult> executeForResult(GraphQLRequest request) {
+    public CompletableFuture<ExecutionResult> executeForResult(GraphQLRequest request, CallOptions options) {
         Checks.executable(request);
+        Objects.requireNonNull(options, "options");
         if (closed.get()) {
-            return CompletableFuture.failedFuture(new TransportClosedException("The session is closed; open a new one"));
+            return CompletableFuture.failedFuture(closedException());
         }
-        return Futures.within(connection.execute(request), executeTimeout, context.scheduler(),
-                () -> new TransportTimeoutException("No answer to " + request + " within the execute timeout of "
-                        + executeTimeout.toMillis() + " ms; the request was cancelled and may have been applied",
-                        executeTimeout));
+        return pipeline.execute(GraphQLCall.of(request, options.over(config.defaultCallOptions())));
     }
 
     @Override
-    public Flow.Publisher<Map<String, Object>> subscribe(GraphQLRequest request) {
-        return new DataPublisher(subscribeForResults(request));
-    }
-
-    @Override
-    public Flow.Publisher<ExecutionResult> subscribeForResults(GraphQLRequest request) {
+    public Flow.Publisher<ExecutionResult> subscribeForResults(GraphQLRequest request, CallOptions options) {
         Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(options, "options");
         if (closed.get()) {
-            return FailedPublisher.of(new TransportClosedException("The session is closed; open a new one"));
+            return FailedPublisher.of(closedException());
         }
-        return connection.subscribe(request);
+        return pipeline.subscribe(GraphQLCall.of(request, options.over(config.defaultCallOptions())));
     }
 
     @Override
     public CompletableFuture<Void> closeAsync() {
         if (closed.compareAndSet(false, true)) {
-            connection.close().whenComplete((ignored, failure) -> {
+            subscribeStep.closeAll(closedException());
+            CompletableFuture<Void> released = subscriptions == connection ? connection.close()
+                    : CompletableFuture.allOf(connection.close(), subscriptions.close());
+            released.whenComplete((ignored, failure) -> {
                 onClosed.run();
                 closing.complete(null);
             });
         }
         return closing;
+    }
+
+    @Override
+    public java.util.concurrent.ScheduledExecutorService scheduler() {
+        return context.scheduler();
     }
 }

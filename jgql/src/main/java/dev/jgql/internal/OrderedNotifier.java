@@ -30,9 +30,21 @@ final class OrderedNotifier {
     }
 
     void publish(ConnectionState from, ConnectionState to) {
+        enqueue(from, to);
+        drain();
+    }
+
+    /** Records a change in its place in the order; may be called under the caller's own lock. */
+    void enqueue(ConnectionState from, ConnectionState to) {
         synchronized (queue) {
             queue.add(new ConnectionState[] {from, to});
-            if (draining) {
+        }
+    }
+
+    /** Delivers what is queued, unless another thread already is; never call it holding a lock. */
+    void drain() {
+        synchronized (queue) {
+            if (draining || queue.isEmpty()) {
                 return;
             }
             draining = true;

@@ -27,4 +27,24 @@ public interface Transport {
      * @param context the scheduler, clock and JSON mapper of the client that connects
      */
     CompletableFuture<TransportConnection> connect(TransportContext context);
+
+    /**
+     * Opens a link again after {@code broken} failed; the permanent session calls this, under its
+     * connect policy, instead of {@link #connect} once a link has been up. The transport takes
+     * {@code broken} over: it may close it and open a new link (the default), or, for a transport
+     * without a link of its own (HTTP), check that the server is reachable again and hand the same
+     * connection back, so that requests still in flight on it are not cut off.
+     *
+     * <pre>{@code
+     * CompletableFuture<TransportConnection> again = transport.reconnect(broken, context);
+     * }</pre>
+     *
+     * @param broken  the connection that failed, possibly already closed
+     * @param context as for {@link #connect}
+     * @return the link to use now; see {@link #connect} for how it fails
+     */
+    default CompletableFuture<TransportConnection> reconnect(TransportConnection broken, TransportContext context) {
+        broken.close();
+        return connect(context);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.jgql.transport;
 
 import dev.jgql.ExecutionResult;
+import dev.jgql.GraphQLCall;
 import dev.jgql.GraphQLRequest;
 import dev.jgql.TransportClosedException;
 
@@ -31,7 +32,7 @@ import java.util.concurrent.Flow;
  * the stream); {@code onError} with {@link dev.jgql.TransportQueryException} (the server refused or
  * ended the operation with errors), {@link TransportClosedException} or its subclass (the link
  * closed or broke), {@link dev.jgql.TransportProtocolException}, or
- * {@link UnsupportedOperationException} (the transport cannot stream). Cancelling the
+ * {@link dev.jgql.JgqlUsageException} (the transport cannot stream). Cancelling the
  * subscription stops the operation on the server. Nothing is sent before the first
  * {@code subscribe} of a subscriber.
  *
@@ -46,8 +47,42 @@ public interface TransportConnection {
     /** Sends a query or mutation and returns its single answer. See the class comment for how it ends. */
     CompletableFuture<ExecutionResult> execute(GraphQLRequest request);
 
+    /**
+     * Sends a call: its request, with what the call's options ask of the transport (extra headers
+     * for HTTP-based transports). Sessions call this one. Default: {@link #execute(GraphQLRequest)}
+     * of the call's request, for transports that need nothing from the options.
+     *
+     * @param call the call
+     * @return its single answer, as {@link #execute(GraphQLRequest)}
+     */
+    default CompletableFuture<ExecutionResult> execute(GraphQLCall call) {
+        return execute(call.request());
+    }
+
     /** Starts a subscription (or any operation) as a stream of results. See the class comment. */
     Flow.Publisher<ExecutionResult> subscribe(GraphQLRequest request);
+
+    /**
+     * Starts a subscription for a call; sessions call this one. Default:
+     * {@link #subscribe(GraphQLRequest)} of the call's request.
+     *
+     * @param call the call
+     * @return its events, as {@link #subscribe(GraphQLRequest)}
+     */
+    default Flow.Publisher<ExecutionResult> subscribe(GraphQLCall call) {
+        return subscribe(call.request());
+    }
+
+    /**
+     * A call on this connection got no answer within its timeout and was cancelled: the link may
+     * be dead without having said so (a half-open TCP connection, pooled sockets silenced by an
+     * outage). HTTP discards its pooled connections; a WebSocket checks at once that its peer still
+     * answers pings. Default: nothing.
+     *
+     * @param call the call that timed out
+     */
+    default void timedOut(GraphQLCall call) {
+    }
 
     /**
      * Completes once, when the link has ended, with the reason: a {@link TransportClosedException}
@@ -58,10 +93,13 @@ public interface TransportConnection {
 
     /**
      * Whether opening this connection proved nothing about the server, because there is no link
-     * of its own (HTTP opens sockets per request). A session that must know the server is
-     * reachable, such as a reconnecting one, then sends a probe request. Default {@code false}:
-     * a connection that completed {@link Transport#connect} is talking to its server.
+     * of its own (HTTP opens sockets per request). Default {@code false}.
+     *
+     * @return whether the connection has no link of its own
+     * @deprecated sessions no longer look at this: a transport that needs to learn reachability
+     *             does it in {@link Transport#reconnect}. Goes in the release after next.
      */
+    @Deprecated
     default boolean needsProbe() {
         return false;
     }

@@ -1,11 +1,13 @@
 package dev.jgql.session;
 
 import dev.failsafe.RetryPolicy;
+import dev.jgql.CallOptions;
 import dev.jgql.Client;
 import dev.jgql.ConnectionState;
 import dev.jgql.ExecutionResult;
 import dev.jgql.GraphQLError;
 import dev.jgql.GraphQLRequest;
+import dev.jgql.JgqlUsageException;
 import dev.jgql.Reconnect;
 import dev.jgql.ReconnectingSession;
 import dev.jgql.ResubscriptionListener;
@@ -304,39 +306,68 @@ class ReconnectingSessionTest {
     }
 
     @Test
-    void aConnectionWithoutItsOwnLinkIsProbedWithBackoffBeforeRequestsGoOut() {
+    void aLinklessTransportConnectsAtOnceAndLearnsReachabilityFromRequests() {
         ScriptedTransport http = new ScriptedTransport(true);
         client = Client.builder().transport(http).scheduler(time).clock(time.clock()).build();
         CompletableFuture<ReconnectingSession> connecting = client.connectAsync(Reconnect.defaults());
         ScriptedTransport.Link link = http.acceptLast();
-        assertThat(link.last().request().document()).contains("__typename");
-        link.last().answer().complete(ScriptedTransport.data(Map.of("__typename", "Query")));
         ReconnectingSession session = connecting.join();
+        assertThat(session.state()).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(link.exchanges).as("connecting sent nothing").isEmpty();
 
-        CompletableFuture<Map<String, Object>> call = session.execute(QUERY);
+        CompletableFuture<Map<String, Object>> inFlight = session.execute(QUERY);
+        CompletableFuture<Map<String, Object>> failing = session.execute(QUERY, CallOptions.builder().retry(false).build());
         link.last().answer().completeExceptionally(refused());
-        assertThat(session.state()).isEqualTo(ConnectionState.RECONNECTING);
-        // The backend is still down: probes fail, with growing delays, on the same connection.
-        link.last().answer().completeExceptionally(refused());
-        assertThat(probes(link)).isEqualTo(2);
-        time.advance(Duration.ofSeconds(1));
-        assertThat(probes(link)).as("second retry within the first second").isEqualTo(3);
-        link.last().answer().completeExceptionally(refused());
-        time.advance(Duration.ofMillis(990));
-        assertThat(probes(link)).as("the next retry waits at least a second").isEqualTo(3);
-        time.advance(Duration.ofMillis(1010));
-        assertThat(probes(link)).isEqualTo(4);
-        link.last().answer().complete(ScriptedTransport.data(Map.of("__typename", "Query")));
-        time.advance(Duration.ofSeconds(5));
-        link.last().answer().complete(ScriptedTransport.data(Map.of("ok", 1)));
 
-        assertThat(call.join()).containsEntry("ok", 1);
-        assertThat(http.connects).as("the same HTTP connection is probed, not replaced").hasSize(1);
-        assertThat(probes(link)).isEqualTo(4);
+        assertThat(failing).isCompletedExceptionally();
+        assertThat(session.state()).as("a request found the server unreachable").isEqualTo(ConnectionState.RECONNECTING);
+        assertThat(http.probes).as("checked at once").hasSize(1);
+        http.lastProbe().completeExceptionally(refused());
+        assertThat(time.nextDelay().orElseThrow()).as("a call waits: within the demand interval")
+                .isLessThanOrEqualTo(Duration.ofSeconds(1));
+        time.advance(time.nextDelay().orElseThrow());
+        http.reachable(link);
+
+        assertThat(session.state()).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(http.connects).as("the same connection, so in-flight requests are not cut off").hasSize(1);
+        assertThat(link.exchanges.get(0).answer()).isNotDone();
+        link.exchanges.get(0).answer().complete(ScriptedTransport.data(Map.of("ok", 1)));
+        assertThat(inFlight).isCompletedWithValue(Map.of("ok", 1));
     }
 
-    private static long probes(ScriptedTransport.Link link) {
-        return link.exchanges.stream().filter(e -> e.request().document().contains("__typename")).count();
+    @Test
+    void backoffProtectsABackendNobodyWaitsForAndACallingRequestBringsTheNextCheckForward() {
+        ScriptedTransport http = new ScriptedTransport(true);
+        client = Client.builder().transport(http).scheduler(time).clock(time.clock())
+                .executeTimeout(Duration.ofSeconds(3)).build();
+        CompletableFuture<ReconnectingSession> connecting = client.connectAsync(Reconnect.builder().noExecuteRetry().build());
+        ScriptedTransport.Link link = http.acceptLast();
+        ReconnectingSession session = connecting.join();
+        CompletableFuture<Map<String, Object>> first = session.execute(QUERY);
+        link.last().answer().completeExceptionally(refused());
+        assertThat(first).isCompletedExceptionally();
+        time.advance(Duration.ofSeconds(5)); // the call's demand is over
+
+        List<Duration> delays = new ArrayList<>();
+        for (int check = 1; check <= 4; check++) {
+            http.lastProbe().completeExceptionally(refused());
+            Duration delay = time.nextDelay().orElseThrow();
+            delays.add(delay);
+            if (check < 4) {
+                time.advance(delay);
+            }
+        }
+        assertThat(delays.get(3)).as("nobody waits: the backoff has grown").isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+
+        CompletableFuture<Map<String, Object>> waiting = session.execute(QUERY);
+        assertThat(time.nextDelay().orElseThrow()).as("a waiting call brings the next check forward")
+                .isLessThanOrEqualTo(Duration.ofSeconds(1));
+        time.advance(time.nextDelay().orElseThrow());
+        assertThat(http.probes).hasSize(5);
+        http.reachable(link);
+        link.last().answer().complete(ScriptedTransport.data(Map.of("back", true)));
+
+        assertThat(waiting).isCompletedWithValue(Map.of("back", true));
     }
 
     // ---- close ------------------------------------------------------------------------------------
@@ -356,7 +387,7 @@ class ReconnectingSessionTest {
                 .hasMessageContaining("closed by the application");
         assertThat(session.state()).isEqualTo(ConnectionState.CLOSED);
         assertThat(states).containsExactly(ConnectionState.CLOSED);
-        assertThatThrownBy(client::session).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(client::session).isInstanceOf(JgqlUsageException.class);
         assertThat(session.execute(QUERY)).isCompletedExceptionally();
         time.advance(Duration.ofMinutes(5));
         assertThat(transport.connects).as("no connect after close").hasSize(1);
@@ -373,9 +404,9 @@ class ReconnectingSessionTest {
     }
 
     @Test
-    void cancellingOrTimingOutAnExecuteCancelsTheRequestOnTheWire() {
+    void cancellingOrTimingOutAnAttemptCancelsTheRequestOnTheWire() {
         client = client(Duration.ofSeconds(3));
-        ScriptedTransport.Link link = linkOf(connected(Reconnect.defaults()));
+        ScriptedTransport.Link link = linkOf(connected(Reconnect.builder().noExecuteRetry().build()));
         CompletableFuture<Map<String, Object>> cancelled = client.session().execute(QUERY);
         CompletableFuture<Map<String, Object>> timedOut = client.session().execute(QUERY);
 
@@ -383,7 +414,107 @@ class ReconnectingSessionTest {
         time.advance(Duration.ofSeconds(3));
 
         assertThat(link.exchanges).hasSize(2).allSatisfy(exchange -> assertThat(exchange.answer()).isCancelled());
-        assertThatThrownBy(timedOut::join).cause().isInstanceOf(TransportTimeoutException.class);
+        assertThat(timedOut).isCompletedExceptionally();
+        assertThatThrownBy(timedOut::join).cause().isInstanceOf(TransportTimeoutException.class)
+                .satisfies(e -> assertThat(((TransportTimeoutException) e).requestMayHaveBeenSent()).isTrue());
+        assertThat(link.timedOut).as("the connection is told, to check its link").hasSize(1);
+    }
+
+    @Test
+    void theExecuteTimeoutBoundsEachAttemptSoAHungAttemptIsRetried() {
+        client = client(Duration.ofSeconds(3));
+        ScriptedTransport.Link link = linkOf(connected(Reconnect.defaults()));
+        CompletableFuture<Map<String, Object>> call = client.session().execute(QUERY);
+
+        time.advance(Duration.ofSeconds(3));
+        assertThat(link.exchanges.get(0).answer()).as("the hung attempt is abandoned").isCancelled();
+        time.advance(time.nextDelay().orElseThrow());
+        assertThat(link.exchanges).as("and tried again").hasSize(2);
+        link.last().answer().complete(ScriptedTransport.data(Map.of("ok", true)));
+
+        assertThat(call).isCompletedWithValue(Map.of("ok", true));
+    }
+
+    @Test
+    void aDeadlineBoundsTheWholeCallAndNoRetryIsScheduledPastIt() {
+        client = client(Duration.ofSeconds(3));
+        ScriptedTransport.Link link = linkOf(connected(Reconnect.defaults()));
+        // The first retry would come 100-200 ms after the first attempt times out at 3 s: past the deadline.
+        CompletableFuture<Map<String, Object>> call = client.session().execute(QUERY,
+                CallOptions.builder().deadline(Duration.ofMillis(3100)).build());
+
+        time.advance(Duration.ofSeconds(3));
+
+        assertThat(call).as("given up at once rather than retried past the deadline").isCompletedExceptionally();
+        assertThatThrownBy(call::join).cause().isInstanceOf(TransportTimeoutException.class);
+        assertThat(link.exchanges).hasSize(1);
+        assertThat(time.pendingTaskCount()).as("nothing scheduled past the deadline").isZero();
+    }
+
+    @Test
+    void theDeadlineEndsACallThatWaitsForALink() {
+        client = client(Duration.ofSeconds(30));
+        ReconnectingSession session = client.connectAsync(Reconnect.builder().awaitFirstConnection(false).build()).join();
+        CompletableFuture<Map<String, Object>> call = session.execute(QUERY, CallOptions.builder()
+                .deadline(Duration.ofSeconds(2)).build());
+        transport.lastConnect().completeExceptionally(refused());
+
+        time.advance(Duration.ofSeconds(2));
+
+        assertThat(call).isCompletedExceptionally();
+        assertThatThrownBy(call::join).cause().isInstanceOf(TransportTimeoutException.class)
+                .hasMessageContaining("deadline").cause().hasMessage("refused");
+    }
+
+    @Test
+    void aFailFastCallFailsAtOnceWhileTheLinkIsDownAndSaysWhy() {
+        ReconnectingSession session = client.connectAsync(Reconnect.builder().awaitFirstConnection(false).build()).join();
+        transport.lastConnect().completeExceptionally(refused());
+
+        CompletableFuture<Map<String, Object>> call = session.execute(MUTATION, CallOptions.builder().failFast(true).build());
+
+        assertThat(call).isCompletedExceptionally();
+        assertThatThrownBy(call::join).cause().isInstanceOf(TransportConnectionFailedException.class)
+                .hasMessageContaining("down").hasMessageContaining("refused")
+                .satisfies(e -> assertThat(((TransportConnectionFailedException) e).requestMayHaveBeenSent()).isFalse());
+    }
+
+    @Test
+    void anIdempotentMutationIsRetriedEvenAfterItMayHaveBeenSent() {
+        ScriptedTransport.Link link = linkOf(connected(Reconnect.defaults()));
+        CompletableFuture<Map<String, Object>> call = client.session().execute(MUTATION,
+                CallOptions.builder().idempotent(true).build());
+        link.last().answer().completeExceptionally(new TransportServerException("502", 502, "", null, Map.of()));
+        time.advance(Duration.ofSeconds(1));
+        link.last().answer().complete(ScriptedTransport.data(Map.of("increment", 3)));
+
+        assertThat(call).isCompletedWithValue(Map.of("increment", 3));
+        assertThat(link.exchanges).hasSize(2);
+    }
+
+    @Test
+    void failuresThatRetryingCannotFixAreNotRetriedByTheDefaultPolicy() {
+        ScriptedTransport.Link link = linkOf(connected(Reconnect.defaults()));
+        CompletableFuture<Map<String, Object>> call = client.session().execute(QUERY);
+        TransportServerException forbidden = new TransportServerException("403", 403, "", null, Map.of());
+        link.last().answer().completeExceptionally(forbidden);
+        time.advance(Duration.ofMinutes(1));
+
+        assertThat(forbidden.isRetryable()).isFalse();
+        assertThatThrownBy(call::join).cause().isSameAs(forbidden);
+        assertThat(link.exchanges).hasSize(1);
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheLimitEndsTheRetries() {
+        ScriptedTransport.Link link = linkOf(connected(Reconnect.builder().maxRetryAfter(Duration.ofSeconds(10)).build()));
+        CompletableFuture<Map<String, Object>> call = client.session().execute(QUERY);
+        TransportServerException busy = new TransportServerException("503", 503, "", Duration.ofMinutes(5), Map.of());
+        link.last().answer().completeExceptionally(busy);
+
+        assertThat(call).isCompletedExceptionally();
+        assertThatThrownBy(call::join).cause().isSameAs(busy);
+        assertThat(time.pendingTaskCount()).isZero();
     }
 
     @Test
@@ -419,7 +550,7 @@ class ReconnectingSessionTest {
     @Test
     void aClientHasOnePermanentSessionAtATime() {
         connected(Reconnect.defaults());
-        assertThatThrownBy(() -> client.connectAsync(Reconnect.defaults())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> client.connectAsync(Reconnect.defaults())).isInstanceOf(JgqlUsageException.class);
         client.closeAsync().join();
         client.connectAsync(Reconnect.defaults());
         transport.acceptLast();

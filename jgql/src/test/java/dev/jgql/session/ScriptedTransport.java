@@ -1,6 +1,7 @@
 package dev.jgql.session;
 
 import dev.jgql.ExecutionResult;
+import dev.jgql.GraphQLCall;
 import dev.jgql.GraphQLRequest;
 import dev.jgql.TransportClosedException;
 import dev.jgql.transport.Transport;
@@ -19,13 +20,17 @@ import java.util.concurrent.SubmissionPublisher;
  * An implementation of the transport SPI whose every outcome the test decides, synchronously:
  * with a fake scheduler this makes the session's timing rules deterministic. The real transports
  * are exercised against real servers elsewhere.
+ *
+ * <p>A link-less one (like HTTP) answers a reconnect with a reachability check that the test
+ * decides ({@link #probes}), handing the same link back when it succeeds.
  */
 final class ScriptedTransport implements Transport {
     final List<CompletableFuture<TransportConnection>> connects = new CopyOnWriteArrayList<>();
-    final boolean needsProbe;
+    final List<CompletableFuture<TransportConnection>> probes = new CopyOnWriteArrayList<>();
+    final boolean linkless;
 
-    ScriptedTransport(boolean needsProbe) {
-        this.needsProbe = needsProbe;
+    ScriptedTransport(boolean linkless) {
+        this.linkless = linkless;
     }
 
     @Override
@@ -35,13 +40,32 @@ final class ScriptedTransport implements Transport {
         return attempt;
     }
 
+    @Override
+    public CompletableFuture<TransportConnection> reconnect(TransportConnection broken, TransportContext context) {
+        if (!linkless || !broken.isOpen()) {
+            return Transport.super.reconnect(broken, context);
+        }
+        CompletableFuture<TransportConnection> probe = new CompletableFuture<>();
+        probes.add(probe);
+        return probe;
+    }
+
+    /** The server answers the last reachability check: the same link is handed back. */
+    void reachable(Link link) {
+        probes.get(probes.size() - 1).complete(link);
+    }
+
+    CompletableFuture<TransportConnection> lastProbe() {
+        return probes.get(probes.size() - 1);
+    }
+
     CompletableFuture<TransportConnection> lastConnect() {
         return connects.get(connects.size() - 1);
     }
 
     /** Completes the last connect attempt with a new link and returns it. */
     Link acceptLast() {
-        Link link = new Link(needsProbe);
+        Link link = new Link();
         lastConnect().complete(link);
         return link;
     }
@@ -56,11 +80,7 @@ final class ScriptedTransport implements Transport {
         final List<SubmissionPublisher<ExecutionResult>> streams = new CopyOnWriteArrayList<>();
         final List<GraphQLRequest> subscribed = new CopyOnWriteArrayList<>();
         final CompletableFuture<TransportClosedException> closed = new CompletableFuture<>();
-        private final boolean needsProbe;
-
-        Link(boolean needsProbe) {
-            this.needsProbe = needsProbe;
-        }
+        final List<GraphQLCall> timedOut = new CopyOnWriteArrayList<>();
 
         record Exchange(GraphQLRequest request, CompletableFuture<ExecutionResult> answer) {
         }
@@ -90,8 +110,8 @@ final class ScriptedTransport implements Transport {
         }
 
         @Override
-        public boolean needsProbe() {
-            return needsProbe;
+        public void timedOut(GraphQLCall call) {
+            timedOut.add(call);
         }
 
         @Override

@@ -1,8 +1,10 @@
 package dev.jgql.transport.http;
 
 import dev.jgql.ExecutionResult;
+import dev.jgql.GraphQLCall;
 import dev.jgql.GraphQLRequest;
 import dev.jgql.JgqlException;
+import dev.jgql.JgqlUsageException;
 import dev.jgql.OperationType;
 import dev.jgql.TransportClosedException;
 import dev.jgql.TransportConnectionFailedException;
@@ -69,19 +71,19 @@ final class HttpConnection implements TransportConnection {
     }
 
     @Override
-    public boolean needsProbe() {
-        return true;
+    public CompletableFuture<ExecutionResult> execute(GraphQLRequest request) {
+        return execute(GraphQLCall.of(request));
     }
 
     @Override
-    public CompletableFuture<ExecutionResult> execute(GraphQLRequest request) {
+    public CompletableFuture<ExecutionResult> execute(GraphQLCall call) {
         if (!open.get()) {
             return CompletableFuture.failedFuture(notSentClosed());
         }
-        boolean get = transport.getForQueries && request.operationType() == OperationType.QUERY;
+        boolean get = transport.getForQueries && call.request().operationType() == OperationType.QUERY;
         Exchange result = new Exchange();
         pending.add(result);
-        send(request, get, result);
+        send(call, get, result);
         result.whenComplete((value, failure) -> pending.remove(result));
         if (!open.get()) {
             // close() may have swept the pending set just before this request joined it
@@ -115,10 +117,11 @@ final class HttpConnection implements TransportConnection {
         }
     }
 
-    private void send(GraphQLRequest request, boolean get, Exchange result) {
+    private void send(GraphQLCall call, boolean get, Exchange result) {
+        GraphQLRequest request = call.request();
         HttpEngineRequest engineRequest;
         try {
-            engineRequest = get ? buildGet(request) : buildPost(request);
+            engineRequest = get ? buildGet(call) : buildPost(call, null);
         } catch (RuntimeException e) {
             result.completeExceptionally(e instanceof JgqlException ? e
                     : new TransportException("Could not build the HTTP request for " + request + ": " + e.getMessage(), e));
@@ -139,7 +142,7 @@ final class HttpConnection implements TransportConnection {
             }
             if (get && (response.statusCode() == 405 || response.statusCode() == 414)) {
                 // The server does not take GET (or not this long a URL): the spec says to use POST.
-                send(request, false, result);
+                send(call, false, result);
                 return;
             }
             try {
@@ -150,13 +153,19 @@ final class HttpConnection implements TransportConnection {
         });
     }
 
-    private HttpEngineRequest buildPost(GraphQLRequest request) {
-        byte[] body = GraphQLJson.writeRequest(context.objectMapper(), request);
-        return withCommon(HttpEngineRequest.post(transport.uri, HttpEngineRequest.Body.ofBytes(body)),
-                transport.postHeaders).build();
+    /** A POST of the call; with {@code timeout}, bounded by it on the engine (the probe). */
+    private HttpEngineRequest buildPost(GraphQLCall call, Duration timeout) {
+        byte[] body = GraphQLJson.writeRequest(context.objectMapper(), call.request());
+        HttpEngineRequest.Builder builder = withCommon(HttpEngineRequest.post(transport.uri,
+                HttpEngineRequest.Body.ofBytes(body)), transport.postHeaders, call);
+        if (timeout != null) {
+            builder.timeout(timeout);
+        }
+        return builder.build();
     }
 
-    private HttpEngineRequest buildGet(GraphQLRequest request) {
+    private HttpEngineRequest buildGet(GraphQLCall call) {
+        GraphQLRequest request = call.request();
         StringBuilder query = new StringBuilder(transport.uri.getRawQuery() == null ? "" : transport.uri.getRawQuery());
         appendParameter(query, "query", request.document());
         if (request.operationName().isPresent()) {
@@ -171,7 +180,7 @@ final class HttpConnection implements TransportConnection {
         String base = transport.uri.toString();
         int queryStart = base.indexOf('?');
         URI uri = URI.create((queryStart < 0 ? base : base.substring(0, queryStart)) + "?" + query);
-        return withCommon(HttpEngineRequest.get(uri), transport.getHeaders).build();
+        return withCommon(HttpEngineRequest.get(uri), transport.getHeaders, call).build();
     }
 
     private String json(Object value) {
@@ -189,15 +198,22 @@ final class HttpConnection implements TransportConnection {
         query.append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
     }
 
-    /** The headers computed once by the transport, and those of the header supplier over them. */
-    private HttpEngineRequest.Builder withCommon(HttpEngineRequest.Builder builder, HttpHeaders fixed) {
-        Map<String, String> dynamic = transport.headerSupplier.get();
-        if (dynamic == null || dynamic.isEmpty()) {
+    /**
+     * The headers computed once by the transport, those of the header supplier over them, and the
+     * call's own over those.
+     */
+    private HttpEngineRequest.Builder withCommon(HttpEngineRequest.Builder builder, HttpHeaders fixed, GraphQLCall call) {
+        Map<String, String> dynamic = transport.headerSupplier.apply(call.request());
+        Map<String, String> perCall = call.options().headers();
+        if ((dynamic == null || dynamic.isEmpty()) && perCall.isEmpty()) {
             builder.headers(fixed);
         } else {
             Map<String, List<String>> merged = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             merged.putAll(fixed.map());
-            dynamic.forEach((name, value) -> merged.put(name, List.of(value)));
+            if (dynamic != null) {
+                dynamic.forEach((name, value) -> merged.put(name, List.of(value)));
+            }
+            perCall.forEach((name, value) -> merged.put(name, List.of(value)));
             builder.headers(HttpHeaders.of(merged, (name, value) -> true));
         }
         if (transport.requestTimeout != null) {
@@ -337,8 +353,50 @@ final class HttpConnection implements TransportConnection {
 
     @Override
     public Flow.Publisher<ExecutionResult> subscribe(GraphQLRequest request) {
-        return FailedPublisher.of(new UnsupportedOperationException(
-                "The HTTP transport cannot carry subscriptions; use a WebSocketTransport for " + request));
+        return FailedPublisher.of(new JgqlUsageException("The HTTP transport cannot carry subscriptions: use a "
+                + "WebSocketTransport, or give the client one with Client.Builder.subscriptionTransport, for " + request));
+    }
+
+    /** An execute timed out: the pooled connections may be dead (a half-open outage); open new ones from now on. */
+    @Override
+    public void timedOut(GraphQLCall call) {
+        LOG.debug("A call to {} timed out; discarding pooled connections", transport.redactedUri);
+        engine.discardPooledConnections();
+    }
+
+    /**
+     * Checks that the server answers again, on fresh connections: any GraphQL answer (errors
+     * included) counts, and so does a client error other than 408 and 429, which only a server
+     * that is up can give. Completes with this connection, or fails with why the probe did not
+     * get through.
+     */
+    CompletableFuture<TransportConnection> reachable(GraphQLRequest probe, Duration timeout) {
+        engine.discardPooledConnections();
+        HttpEngineRequest request;
+        try {
+            request = buildPost(GraphQLCall.of(probe), timeout);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return engine.execute(request).handle((response, failure) -> {
+            if (failure != null) {
+                throw Futures.asCompletionException(asTransportException(Futures.unwrap(failure)));
+            }
+            try {
+                classify(response);
+            } catch (TransportServerException refused) {
+                int status = refused.statusCode();
+                if (status < 400 || status >= 500 || status == 408 || status == 429) {
+                    throw Futures.asCompletionException(refused);
+                }
+            }
+            return this;
+        });
+    }
+
+    /** Whether this connection was opened by that transport (so it can be probed and reused). */
+    boolean belongsTo(HttpTransport owner) {
+        return transport == owner;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.jgql.transport.http;
 
+import dev.jgql.GraphQLRequest;
+import dev.jgql.Gql;
 import dev.jgql.engine.Engine;
 import dev.jgql.engine.EngineSettings;
 import dev.jgql.engine.JdkEngine;
@@ -21,6 +23,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import static dev.jgql.internal.Checks.positive;
@@ -47,11 +50,15 @@ import static dev.jgql.internal.Checks.positive;
  */
 public final class HttpTransport implements Transport {
     private static final Set<String> RESERVED_HEADERS = Set.of("accept", "content-type");
+    private static final GraphQLRequest DEFAULT_PROBE = Gql.gql("query jgqlProbe { __typename }", "jgqlProbe");
+    /** How long a probe may wait for its answer once connected: {@code __typename} needs no more. */
+    private static final Duration PROBE_ANSWER_TIME = Duration.ofSeconds(5);
 
     final URI uri;
     /** The URI as messages show it, computed once: without user info and query, which may hold credentials. */
     final String redactedUri;
-    final Supplier<Map<String, String>> headerSupplier;
+    final Function<GraphQLRequest, Map<String, String>> headerSupplier;
+    final GraphQLRequest probe;
     final boolean getForQueries;
     final Duration requestTimeout;
     final long maxResponseSize;
@@ -65,6 +72,7 @@ public final class HttpTransport implements Transport {
         this.uri = builder.uri;
         this.redactedUri = TransportFailures.redact(builder.uri);
         this.headerSupplier = builder.headerSupplier;
+        this.probe = builder.probe;
         this.getForQueries = builder.getForQueries;
         this.requestTimeout = builder.requestTimeout;
         this.maxResponseSize = builder.maxResponseSize;
@@ -106,10 +114,36 @@ public final class HttpTransport implements Transport {
         return uri;
     }
 
+    /**
+     * Opens a connection at once: HTTP has no link to establish (connections are opened, pooled
+     * and reopened per request), so nothing goes on the wire and the server's reachability is
+     * learned from requests, as in gql.
+     */
     @Override
     public CompletableFuture<TransportConnection> connect(TransportContext context) {
-        // HTTP has no link to establish: connections are opened, pooled and reopened per request.
-        return CompletableFuture.completedFuture(new HttpConnection(this, context));
+        Objects.requireNonNull(context, "context");
+        try {
+            return CompletableFuture.completedFuture(new HttpConnection(this, context));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new dev.jgql.TransportException("The engine " + engine
+                    + " could not open an HTTP engine for " + redactedUri + ": " + e, e));
+        }
+    }
+
+    /**
+     * After a request found the server unreachable: sends the {@link Builder#probe probe} on fresh
+     * connections of the same engine and, once the server answers, hands the same connection back,
+     * so requests still in flight on it are not cut off. A connection that was closed, or is not
+     * this transport's, is replaced.
+     */
+    @Override
+    public CompletableFuture<TransportConnection> reconnect(TransportConnection broken, TransportContext context) {
+        if (broken instanceof HttpConnection http && http.isOpen() && http.belongsTo(this)) {
+            GraphQLRequest request = probe != null ? probe : context.probe() != null ? context.probe() : DEFAULT_PROBE;
+            return http.reachable(request, engineSettings.connectTimeout().plus(PROBE_ANSWER_TIME));
+        }
+        broken.close();
+        return connect(context);
     }
 
     @Override
@@ -124,7 +158,8 @@ public final class HttpTransport implements Transport {
     public static final class Builder {
         private final URI uri;
         private final Map<String, String> headers = new LinkedHashMap<>();
-        private Supplier<Map<String, String>> headerSupplier = Map::of;
+        private Function<GraphQLRequest, Map<String, String>> headerSupplier = request -> Map.of();
+        private GraphQLRequest probe;
         private boolean getForQueries;
         private HttpClient.Version httpVersion;
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -167,12 +202,38 @@ public final class HttpTransport implements Transport {
         }
 
         /**
-         * Headers computed for every request, after the static ones (and replacing those of the
-         * same name): the place for a token that is refreshed. Called on the calling thread; must
-         * be fast and thread-safe. Default: none.
+         * Headers computed for every request (every attempt), after the static ones (and replacing
+         * those of the same name): the place for a token that is refreshed. A call's own headers
+         * ({@link dev.jgql.CallOptions.Builder#header}) go over these. Called on the calling
+         * thread; must be fast and thread-safe. Default: none.
          */
         public Builder headerSupplier(Supplier<Map<String, String>> headerSupplier) {
+            Objects.requireNonNull(headerSupplier, "headerSupplier");
+            this.headerSupplier = request -> headerSupplier.get();
+            return this;
+        }
+
+        /**
+         * Like {@link #headerSupplier(Supplier)}, but given the request each set of headers is for,
+         * e.g. to route by operation name or type.
+         *
+         * <pre>{@code
+         * .headerSupplier(request -> Map.of("X-Operation", request.operationName().orElse("anonymous")))
+         * }</pre>
+         */
+        public Builder headerSupplier(Function<GraphQLRequest, Map<String, String>> headerSupplier) {
             this.headerSupplier = Objects.requireNonNull(headerSupplier, "headerSupplier");
+            return this;
+        }
+
+        /**
+         * The request the permanent session sends, on fresh connections, to learn that a server
+         * found unreachable answers again; any GraphQL answer (errors included) or a client error
+         * other than 408 and 429 counts. It is bounded by the connect timeout plus 5 seconds.
+         * Default: {@code query jgqlProbe { __typename }}.
+         */
+        public Builder probe(GraphQLRequest probe) {
+            this.probe = Objects.requireNonNull(probe, "probe");
             return this;
         }
 

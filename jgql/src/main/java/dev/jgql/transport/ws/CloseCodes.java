@@ -7,8 +7,8 @@ package dev.jgql.transport.ws;
  *
  * <p>The rule follows the graphql-ws reference client: codes 1000–1999 are fatal except those the
  * server or network uses for a passing condition; the protocol's own 44xx codes that say "the
- * client is wrong" are fatal; every other code (4403 credentials, 4408 init too late, 4429 from
- * proxies aside, application codes) may be retried.
+ * client is wrong" are fatal, and so are 4401/4403 (credentials: the same call gets the same
+ * answer); every other code (4408 init too late, application codes) may be retried.
  */
 final class CloseCodes {
     /** Reported when the link ended without a close frame: TCP drop, missed pong, abort. */
@@ -28,11 +28,13 @@ final class CloseCodes {
             // normal closure (a server that closes with live operations: reconnect), going away,
             // no status, abnormal (TCP drop), service restart, try again later, bad gateway
             case 1000, 1001, 1005, 1006, 1012, 1013, 1014 -> true;
-            // bad request, unauthorized, subprotocol not acceptable, duplicate id, too many inits,
-            // internal server error, client-side bad response / internal error
-            case 4400, 4401, 4406, 4409, 4429, 4500, 4004, 4005 -> false;
-            // forbidden (credentials may be refreshed), init timeout, terminated, ack timeout
-            case 4403, 4408, 4499, 4504 -> true;
+            // bad request, unauthorized, forbidden, subprotocol not acceptable, duplicate id, too
+            // many inits, internal server error, client-side bad response / internal error; the
+            // connect policy still reconnects after 4401/4403 (a refreshed token may fix them),
+            // but a call is not retried on them
+            case 4400, 4401, 4403, 4406, 4409, 4429, 4500, 4004, 4005 -> false;
+            // init timeout, terminated, ack timeout
+            case 4408, 4499, 4504 -> true;
             default -> code < 1000 || code > 1999;
         };
     }

@@ -102,6 +102,37 @@ final class KeepAlive {
             pongDeadline = timers.schedule(config.pongTimeout, () -> link.dead("no pong frame within "
                     + config.pongTimeout.toMillis() + " ms after a ping (pongTimeout)"));
         }
+        ping();
+    }
+
+    /**
+     * A call on the link went unanswered: check now that the peer still answers a ping frame,
+     * within the liveness timeout, rather than at the next keep-alive ping. A ping already out has
+     * its deadline brought forward.
+     */
+    void checkNow() {
+        Duration deadline = config.livenessTimeout;
+        String what = "no pong frame within " + deadline.toMillis() + " ms after a call timed out (livenessTimeout)";
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            if (awaitingPong) {
+                if (pongDeadline == null || pongDeadline.getDelay(java.util.concurrent.TimeUnit.NANOSECONDS)
+                        > deadline.toNanos()) {
+                    Timers.cancel(pongDeadline);
+                    pongDeadline = timers.schedule(deadline, () -> link.dead(what));
+                }
+                return;
+            }
+            Timers.cancel(pingTimer);
+            awaitingPong = true;
+            pongDeadline = timers.schedule(deadline, () -> link.dead(what));
+        }
+        ping();
+    }
+
+    private void ping() {
         LOG.debug(">>> ping frame to {}", where);
         link.sendPingFrame(ByteBuffer.wrap(PING_PAYLOAD)).whenComplete((ignored, failure) -> {
             Throwable cause = failure == null ? null : Futures.unwrap(failure);

@@ -14,13 +14,15 @@ import dev.jgql.TransportConnectionFailedException;
  *   <caption>Close codes</caption>
  *   <tr><th>retryable</th><td>1000 normal (a server closing with live operations), 1001 going away,
  *       1005 no status, 1006 abnormal (TCP drop, missed pong), 1012 restart, 1013 try later, 1014
- *       bad gateway, 4403 forbidden (credentials may be refreshed), 4408 init timeout, 4499
- *       terminated, 4504 ack timeout, and any code outside 1000–1999 not listed as fatal</td></tr>
+ *       bad gateway, 4408 init timeout, 4499 terminated, 4504 ack timeout, and any code outside
+ *       1000–1999 not listed as fatal</td></tr>
  *   <tr><th>fatal</th><td>every other 1xxx code (1002 protocol error, 1003, 1007, 1008, 1009 too
- *       big, 1010, 1011 internal error, 1015), 4400 bad request, 4401 unauthorized, 4406
- *       subprotocol not acceptable, 4409 duplicate id, 4429 too many inits, 4500 internal error,
- *       4004, 4005</td></tr>
+ *       big, 1010, 1011 internal error, 1015), 4400 bad request, 4401 unauthorized, 4403
+ *       forbidden, 4406 subprotocol not acceptable, 4409 duplicate id, 4429 too many inits, 4500
+ *       internal error, 4004, 4005</td></tr>
  * </table>
+ * A call is not retried after a fatal code; the permanent session's default connect policy still
+ * reconnects after one (a refreshed token may cure 4401/4403), and reports each failed attempt.
  * A legacy ({@code graphql-ws}) {@code connection_error} is reported as 4403.
  *
  * <pre>{@code
@@ -53,6 +55,7 @@ public class WebSocketClosedException extends TransportConnectionFailedException
     }
 
     /** Whether a new connection may succeed; see the class comment for the mapping. */
+    @Override
     public boolean isRetryable() {
         return CloseCodes.isRetryable(closeCode);
     }

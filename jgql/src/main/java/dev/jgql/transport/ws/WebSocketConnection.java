@@ -571,6 +571,12 @@ final class WebSocketConnection implements TransportConnection {
         return text.length() <= 123 ? text : text.substring(0, 123) + "…";
     }
 
+    /** A call on this link timed out: find out now whether the link is dead (see {@link KeepAlive#checkNow()}). */
+    @Override
+    public void timedOut(dev.jgql.GraphQLCall call) {
+        keepAlive.checkNow();
+    }
+
     @Override
     public CompletionStage<TransportClosedException> whenClosed() {
         return closed;

@@ -100,6 +100,7 @@ public final class WebSocketTransport implements Transport {
     final Duration ackTimeout;
     final Duration pingInterval;
     final Duration pongTimeout;
+    final Duration livenessTimeout;
     final Duration protocolPingInterval;
     final Duration keepAliveTimeout;
     final int subscriptionBufferSize;
@@ -122,6 +123,7 @@ public final class WebSocketTransport implements Transport {
         this.ackTimeout = builder.ackTimeout;
         this.pingInterval = builder.pingInterval;
         this.pongTimeout = builder.pongTimeout;
+        this.livenessTimeout = builder.livenessTimeout;
         this.protocolPingInterval = builder.protocolPingInterval;
         this.keepAliveTimeout = builder.keepAliveTimeout;
         this.subscriptionBufferSize = builder.subscriptionBufferSize;
@@ -206,6 +208,7 @@ public final class WebSocketTransport implements Transport {
         private Duration ackTimeout = Duration.ofSeconds(10);
         private Duration pingInterval = Duration.ofSeconds(20);
         private Duration pongTimeout = Duration.ofSeconds(10);
+        private Duration livenessTimeout = Duration.ofSeconds(1);
         private Duration protocolPingInterval = Duration.ZERO;
         private Duration keepAliveTimeout = Duration.ZERO;
         private int subscriptionBufferSize = 1024;
@@ -348,6 +351,17 @@ public final class WebSocketTransport implements Transport {
          */
         public Builder pongTimeout(Duration pongTimeout) {
             this.pongTimeout = positive(pongTimeout, "pongTimeout");
+            return this;
+        }
+
+        /**
+         * When a call on the link times out, a ping frame is sent at once and the link is declared
+         * dead if its pong does not come within this time: a link the operating system has not
+         * noticed is dead (a killed peer, a silent middlebox) is found within about this long of
+         * the first unanswered call instead of at the next keep-alive ping. Default 1 second.
+         */
+        public Builder livenessTimeout(Duration livenessTimeout) {
+            this.livenessTimeout = positive(livenessTimeout, "livenessTimeout");
             return this;
         }
 

@@ -293,7 +293,7 @@ class HttpTransportFaultTest {
         dev.jgql.testkit.RecordingSubscriber<Map<String, Object>> events = new dev.jgql.testkit.RecordingSubscriber<>();
         session().subscribe(gql("subscription { countdown(from: 3) }")).subscribe(events);
 
-        assertThat(events.error()).isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("WebSocketTransport");
+        assertThat(events.error()).isInstanceOf(dev.jgql.JgqlUsageException.class)
+                .hasMessageContaining("WebSocketTransport").hasMessageContaining("subscriptionTransport");
     }
 }

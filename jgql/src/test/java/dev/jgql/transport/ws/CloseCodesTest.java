@@ -14,7 +14,7 @@ class CloseCodesTest {
             "1008, false", "1009, false", "1010, false", "1011, false", "1012, true", "1013, true", "1014, true",
             "1015, false", "1016, false", "1999, false",
             "3000, true", "3999, true",
-            "4000, true", "4004, false", "4005, false", "4400, false", "4401, false", "4403, true", "4406, false",
+            "4000, true", "4004, false", "4005, false", "4400, false", "4401, false", "4403, false", "4406, false",
             "4408, true", "4409, false", "4429, false", "4499, true", "4500, false", "4504, true", "4999, true"})
     void classifiesEveryCode(int code, boolean retryable) {
         assertThat(CloseCodes.isRetryable(code)).isEqualTo(retryable);

@@ -676,14 +676,14 @@ class WebSocketFaultTest {
     }
 
     @Test
-    void legacyConnectionErrorIsARetryableRejection() {
+    void legacyConnectionErrorIsARejectionThatRetryingCannotFix() {
         ScriptedWebSocketServer server = start(ScriptedWebSocketServer.builder().subprotocols(LEGACY_WS)
                 .onMessage((peer, text) -> peer.sendText("{\"type\":\"connection_error\",\"payload\":\"bad token\"}")));
         Throwable failure = failure(transport(server).protocol(WebSocketProtocol.GRAPHQL_WS).build()
                 .connect(WsTesting.context(scheduler)));
         assertThat(failure).isInstanceOf(WebSocketClosedException.class).hasMessageContaining("bad token");
         assertThat(((WebSocketClosedException) failure).closeCode()).isEqualTo(4403);
-        assertThat(((WebSocketClosedException) failure).isRetryable()).isTrue();
+        assertThat(((WebSocketClosedException) failure).isRetryable()).isFalse();
     }
 
     @Test

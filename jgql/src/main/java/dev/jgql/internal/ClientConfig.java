@@ -1,0 +1,38 @@
+package dev.jgql.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jgql.CallOptions;
+import dev.jgql.GraphQLInterceptor;
+import dev.jgql.transport.Transport;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a client hands each session it opens: its transports and the pieces of its pipeline.
+ *
+ * @param transport             queries and mutations (and subscriptions, without the next one)
+ * @param subscriptionTransport subscriptions, when they go over a transport of their own; else null
+ * @param interceptors          once per call, in order
+ * @param attemptInterceptors   once per attempt, in order
+ */
+public record ClientConfig(Transport transport, Transport subscriptionTransport, Duration executeTimeout, Clock clock,
+        ObjectMapper objectMapper, List<GraphQLInterceptor> interceptors, List<GraphQLInterceptor> attemptInterceptors,
+        Events events, CallOptions defaultCallOptions) {
+
+    public ClientConfig {
+        interceptors = List.copyOf(interceptors);
+        attemptInterceptors = List.copyOf(attemptInterceptors);
+    }
+
+    /** Whether subscriptions have a link of their own. */
+    public boolean splitTransports() {
+        return subscriptionTransport != null;
+    }
+
+    /** The steps every session starts its chains with: events (when someone listens), then the interceptors. */
+    List<GraphQLInterceptor> head() {
+        return Pipeline.steps(events.enabled() ? new EventsStep(events) : null, interceptors);
+    }
+}
