@@ -31,25 +31,32 @@ public final class GraphQLRequest {
     private final Document parsed;
     private final String operationName;
     private final OperationType operationType;
+    private final String selectedName;
     private final Map<String, Object> variables;
     private final Map<String, Object> extensions;
 
-    private GraphQLRequest(String document, Document parsed, String operationName, OperationType operationType,
+    private GraphQLRequest(String document, Document parsed, String operationName, OperationDefinition selected,
             Map<String, Object> variables, Map<String, Object> extensions) {
+        this(document, parsed, operationName, typeOf(selected), selected.getName(), variables, extensions);
+    }
+
+    private GraphQLRequest(String document, Document parsed, String operationName, OperationType operationType,
+            String selectedName, Map<String, Object> variables, Map<String, Object> extensions) {
         this.document = document;
         this.parsed = parsed;
         this.operationName = operationName;
         this.operationType = operationType;
+        this.selectedName = selectedName;
         this.variables = variables;
         this.extensions = extensions;
     }
 
     static GraphQLRequest of(String document, Document parsed, String operationName) {
-        return new GraphQLRequest(document, parsed, operationName, selectOperationType(parsed, operationName),
+        return new GraphQLRequest(document, parsed, operationName, selectOperation(parsed, operationName),
                 Map.of(), Map.of());
     }
 
-    private static OperationType selectOperationType(Document parsed, String operationName) {
+    private static OperationDefinition selectOperation(Document parsed, String operationName) {
         List<OperationDefinition> operations = parsed.getDefinitionsOfType(OperationDefinition.class);
         if (operations.isEmpty()) {
             throw new GraphQLValidationException("The document contains no operation (only fragments?): "
@@ -70,7 +77,11 @@ public final class GraphQLRequest {
                     .orElseThrow(() -> new GraphQLValidationException("The document has no operation named '"
                             + operationName + "'; it has " + names(operations) + "."));
         }
-        return switch (selected.getOperation()) {
+        return selected;
+    }
+
+    private static OperationType typeOf(OperationDefinition operation) {
+        return switch (operation.getOperation()) {
             case QUERY -> OperationType.QUERY;
             case MUTATION -> OperationType.MUTATION;
             case SUBSCRIPTION -> OperationType.SUBSCRIPTION;
@@ -93,6 +104,16 @@ public final class GraphQLRequest {
         return Optional.ofNullable(operationName);
     }
 
+    /**
+     * The name of the operation this request runs, from the document: the one named with
+     * {@link Gql#gql(String, String)} or the document's only operation. Empty for an anonymous
+     * operation. What logs and metrics call the operation; unlike {@link #operationName()} it is
+     * not sent unless it was given.
+     */
+    public Optional<String> selectedOperationName() {
+        return Optional.ofNullable(selectedName);
+    }
+
     /** Whether the selected operation is a query, a mutation or a subscription. */
     public OperationType operationType() {
         return operationType;
@@ -110,12 +131,12 @@ public final class GraphQLRequest {
 
     /** A copy of this request with these variables instead of the current ones. */
     public GraphQLRequest withVariables(Map<String, ?> variables) {
-        return new GraphQLRequest(document, parsed, operationName, operationType, copy(variables), extensions);
+        return new GraphQLRequest(document, parsed, operationName, operationType, selectedName, copy(variables), extensions);
     }
 
     /** A copy of this request with these extensions instead of the current ones. */
     public GraphQLRequest withExtensions(Map<String, ?> extensions) {
-        return new GraphQLRequest(document, parsed, operationName, operationType, variables, copy(extensions));
+        return new GraphQLRequest(document, parsed, operationName, operationType, selectedName, variables, copy(extensions));
     }
 
     /**
@@ -125,7 +146,7 @@ public final class GraphQLRequest {
      */
     public GraphQLRequest withOperationName(String operationName) {
         Objects.requireNonNull(operationName, "operationName");
-        return new GraphQLRequest(document, parsed, operationName, selectOperationType(parsed, operationName),
+        return new GraphQLRequest(document, parsed, operationName, selectOperation(parsed, operationName),
                 variables, extensions);
     }
 
@@ -138,7 +159,7 @@ public final class GraphQLRequest {
     public String toString() {
         // Variables are left out on purpose: they may hold secrets.
         return "GraphQLRequest{" + operationType.name().toLowerCase(java.util.Locale.ROOT)
-                + (operationName == null ? "" : " " + operationName)
+                + (selectedName == null ? "" : " " + selectedName)
                 + (variables.isEmpty() ? "" : ", variables=" + variables.keySet()) + '}';
     }
 }

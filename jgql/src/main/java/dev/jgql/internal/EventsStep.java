@@ -42,7 +42,7 @@ final class EventsStep implements GraphQLInterceptor {
     public CompletableFuture<ExecutionResult> intercept(GraphQLCall call, Chain chain) {
         long id = events.nextId();
         long start = System.nanoTime();
-        String name = call.request().operationName().orElse("");
+        String name = call.request().selectedOperationName().orElse("");
         OperationType type = call.request().operationType();
         AtomicInteger attempts = new AtomicInteger();
         events.emit(listener -> listener.callStarted(new ClientEventListener.CallStarted(id, name, type)));
@@ -73,7 +73,7 @@ final class EventsStep implements GraphQLInterceptor {
     @Override
     public Flow.Publisher<ExecutionResult> interceptSubscription(GraphQLCall call, SubscriptionChain chain) {
         Flow.Publisher<ExecutionResult> upstream = chain.proceed(call);
-        String name = call.request().operationName().orElse("");
+        String name = call.request().selectedOperationName().orElse("");
         return downstream -> upstream.subscribe(new Counting(downstream, name));
     }
 

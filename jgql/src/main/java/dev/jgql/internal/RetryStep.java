@@ -266,7 +266,7 @@ final class RetryStep implements GraphQLInterceptor {
             }
             if (events.enabled()) {
                 Duration scheduled = wait;
-                String name = call.request().operationName().orElse("");
+                String name = call.request().selectedOperationName().orElse("");
                 events.emit(listener -> listener.retryScheduled(new ClientEventListener.RetryScheduled(callId, name,
                         failedAttempt, scheduled, last)));
             }

@@ -82,16 +82,24 @@ final class ScriptedTransport implements Transport {
         final CompletableFuture<TransportClosedException> closed = new CompletableFuture<>();
         final List<GraphQLCall> timedOut = new CopyOnWriteArrayList<>();
 
-        record Exchange(GraphQLRequest request, CompletableFuture<ExecutionResult> answer) {
+        record Exchange(GraphQLCall call, CompletableFuture<ExecutionResult> answer) {
+            GraphQLRequest request() {
+                return call.request();
+            }
         }
 
         @Override
         public CompletableFuture<ExecutionResult> execute(GraphQLRequest request) {
+            return execute(GraphQLCall.of(request));
+        }
+
+        @Override
+        public CompletableFuture<ExecutionResult> execute(GraphQLCall call) {
             CompletableFuture<ExecutionResult> answer = new CompletableFuture<>();
             if (closed.isDone()) {
                 answer.completeExceptionally(closed.join());
             } else {
-                exchanges.add(new Exchange(request, answer));
+                exchanges.add(new Exchange(call, answer));
             }
             return answer;
         }
