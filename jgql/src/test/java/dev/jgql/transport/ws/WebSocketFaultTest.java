@@ -452,6 +452,40 @@ class WebSocketFaultTest {
     }
 
     @Test
+    void aCallThatTimesOutMakesTheLinkProveItIsAliveWithinTheLivenessTimeout() {
+        ScriptedWebSocketServer server = start(Scripts.acking());
+        WebSocketConnection connection = connect(transport(server).pingInterval(Duration.ofSeconds(20))
+                .pongTimeout(Duration.ofSeconds(10)).livenessTimeout(Duration.ofSeconds(1)).build());
+        ScriptedWebSocketConnection peer = server.awaitConnection(WAIT);
+        CompletableFuture<ExecutionResult> pending = connection.execute(QUERY);
+        awaitType(peer, "subscribe", WAIT);
+        peer.goSilent();
+
+        connection.timedOut(dev.jgql.GraphQLCall.of(QUERY)); // what the session does when a call times out
+        peer.awaitPings(1, WAIT);
+        scheduler.advance(Duration.ofMillis(999));
+        assertThat(connection.isOpen()).as("not yet: the deadline is a second").isTrue();
+        scheduler.advance(Duration.ofMillis(1));
+
+        assertThat(connection.isOpen()).as("found dead a second after the timeout, not 30 s").isFalse();
+        assertThat(failure(pending)).isInstanceOf(WebSocketClosedException.class).hasMessageContaining("livenessTimeout");
+    }
+
+    @Test
+    void aLiveLinkAnswersTheLivenessPingAndStaysUp() {
+        ScriptedWebSocketServer server = start(Scripts.acking());
+        WebSocketConnection connection = connect(transport(server).livenessTimeout(Duration.ofSeconds(1)).build());
+        ScriptedWebSocketConnection peer = server.awaitConnection(WAIT);
+
+        connection.timedOut(dev.jgql.GraphQLCall.of(QUERY));
+        peer.awaitPings(1, WAIT);
+        eventually(() -> !connection.awaitingPong(), "the pong arrived");
+        scheduler.advance(Duration.ofSeconds(5));
+
+        assertThat(connection.isOpen()).isTrue();
+    }
+
+    @Test
     void aServerThatStopsAnsweringPingsIsFoundWithinIntervalPlusTimeout() {
         ScriptedWebSocketServer server = start(Scripts.acking());
         WebSocketConnection connection = connect(transport(server).pingInterval(Duration.ofSeconds(20))
