@@ -251,7 +251,7 @@ class ContinentWebServiceTest {
                 "Shutting down GraphQL permanent connection... done");
         assertThatThrownBy(() -> HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(ConnectException.class);
-        assertThatThrownBy(() -> service.client().session()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> service.client().session()).isInstanceOf(dev.jgql.JgqlUsageException.class);
     }
 
     @Test

@@ -69,7 +69,7 @@ class ReadmeExamplesTest {
 
         assertThat(data).isEqualTo(Map.of("continent", Map.of("name", "Africa")));
         assertThat(org.assertj.core.api.Assertions.catchThrowable(client::session))
-                .isInstanceOf(IllegalStateException.class); // closed by the example
+                .isInstanceOf(dev.jgql.JgqlUsageException.class); // closed by the example
     }
 
     @Test
