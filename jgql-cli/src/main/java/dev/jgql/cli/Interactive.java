@@ -11,6 +11,8 @@ import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.LineReaderImpl;
+import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
@@ -63,6 +65,11 @@ final class Interactive {
             startupReporter.error("Cannot open the terminal for interactive mode: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        if (terminal.getWidth() <= 0) {
+            // A pseudo-terminal nobody sized (script, some CI and serial consoles) reports 0 columns, and JLine
+            // would cut the prompt down to nothing: assume the classic size.
+            terminal.setSize(new Size(80, 24));
+        }
         boolean capable = !terminal.getType().startsWith("dumb");
         ScheduledExecutorService spinnerThread = context.scheduler() != null || !capable ? null
                 : Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -78,7 +85,8 @@ final class Interactive {
                 .terminal(terminal)
                 .appName("jgql")
                 .parser(new DocumentParser())
-                .variable(LineReader.SECONDARY_PROMPT_PATTERN, "%P... ")
+                // continuation lines: "... " right-aligned under the prompt (%P pads with the space after it)
+                .variable(LineReader.SECONDARY_PROMPT_PATTERN, "%P ... ")
                 // '!' is GraphQL's non-null marker, not a history event to expand
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true);
         if (settings.historyFile() != null) {
@@ -89,11 +97,12 @@ final class Interactive {
             ReconnectingSession session = sessions.connectPermanent(false, (from, to) -> {
                 if (to != ConnectionState.CLOSED) {
                     reader.printAbove(paint("-- " + describe(to), style(to), terminal));
+                    showInPrompt(reader, to, terminal);
                 }
             }, new CompletableFuture<>());
             terminal.handle(Terminal.Signal.INT, signal -> context.interrupter().interrupt());
-            out.println("jgql " + new JgqlCli.Version().getVersion()[0].substring(5) + ", on "
-                    + settings.endpoint().display() + ". \\help for help, Ctrl-D to quit.");
+            out.println("jgql " + JgqlCli.Version.number() + " on " + settings.endpoint().display()
+                    + ": \\help for help, Ctrl-D to quit.");
             out.flush();
             while (true) {
                 String text;
@@ -202,6 +211,19 @@ final class Interactive {
             }
         } catch (RuntimeException e) {
             run.reporter().failure(e, null);
+        }
+    }
+
+    /** Redraws the prompt being edited with the new state, so it never shows a stale one. */
+    private void showInPrompt(LineReader reader, ConnectionState state, Terminal terminal) {
+        if (reader instanceof LineReaderImpl editing && editing.isReading()) {
+            try {
+                editing.setPrompt(prompt(state, terminal));
+                editing.callWidget(LineReader.REDRAW_LINE);
+                editing.callWidget(LineReader.REDISPLAY);
+            } catch (IllegalStateException notReadingAnyMore) {
+                // the line was accepted meanwhile: the next prompt shows the state
+            }
         }
     }
 

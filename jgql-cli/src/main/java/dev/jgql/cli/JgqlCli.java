@@ -335,15 +335,20 @@ public final class JgqlCli implements Callable<Integer> {
     /** {@code --version}: the Maven project version, written into a resource at build time. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
+        public String[] getVersion() {
+            return new String[] {"jgql " + number() + " (Java " + Runtime.version() + ")"};
+        }
+
+        static String number() {
             Properties properties = new Properties();
             try (InputStream in = JgqlCli.class.getResourceAsStream("version.properties")) {
                 if (in != null) {
                     properties.load(in);
                 }
+            } catch (IOException e) {
+                // the resource is in the jar; without it the version is simply unknown
             }
-            return new String[] {"jgql " + properties.getProperty("version", "(unknown version)")
-                    + " (Java " + Runtime.version() + ")"};
+            return properties.getProperty("version", "(unknown version)");
         }
     }
 }
