@@ -22,7 +22,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
@@ -71,12 +70,7 @@ final class Interactive {
             terminal.setSize(new Size(80, 24));
         }
         boolean capable = !terminal.getType().startsWith("dumb");
-        ScheduledExecutorService spinnerThread = context.scheduler() != null || !capable ? null
-                : Executors.newSingleThreadScheduledExecutor(runnable -> {
-                    Thread thread = new Thread(runnable, "jgql-cli-spinner");
-                    thread.setDaemon(true);
-                    return thread;
-                });
+        ScheduledExecutorService spinnerThread = Spinner.threadFor(capable, context);
         PrintWriter out = terminal.writer();
         boolean color = settings.color().decide(capable, context);
         Reporter reporter = new Reporter(out, color, settings.debug()).about(settings.endpoint());

@@ -21,8 +21,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
@@ -163,8 +165,6 @@ public final class JgqlCli implements Callable<Integer> {
     private CliContext context;
     private PrintWriter out;
     private PrintWriter err;
-    /** The signal handlers main() registered, by signal name, to hand the signals back in interactive mode. */
-    private final java.util.Map<String, Object> signalHandlers = new java.util.LinkedHashMap<>();
 
     /** Runs the command line and exits the JVM with its exit code. */
     public static void main(String[] args) {
@@ -175,8 +175,9 @@ public final class JgqlCli implements Callable<Integer> {
         CliContext context = CliContext.of(System.in, out, err)
                 .withTerminals(terminals[0], terminals[1], terminals[2])
                 .withEnvironment(System.getenv())
-                .withTerminalFactory(() -> TerminalBuilder.builder().name("jgql").system(true).build());
-        int status = run(args, context, true);
+                .withTerminalFactory(() -> TerminalBuilder.builder().name("jgql").system(true).build())
+                .withSignals(JgqlCli::watchSignals);
+        int status = run(args, context);
         out.flush();
         err.flush();
         System.exit(status);
@@ -192,14 +193,10 @@ public final class JgqlCli implements Callable<Integer> {
      * }</pre>
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        return run(args, CliContext.of(in, out, err), false);
+        return run(args, CliContext.of(in, out, err));
     }
 
     static int run(String[] args, CliContext context) {
-        return run(args, context, false);
-    }
-
-    private static int run(String[] args, CliContext context, boolean watchSignals) {
         JgqlCli command = new JgqlCli();
         command.context = context;
         command.out = new PrintWriter(new OutputStreamWriter(context.out(), StandardCharsets.UTF_8), true);
@@ -213,14 +210,20 @@ public final class JgqlCli implements Callable<Integer> {
                     command.err.println("Run 'jgql --help' for every option.");
                     return ExitCodes.USAGE;
                 });
-        if (watchSignals) {
-            // Ctrl-C and SIGTERM cancel the running operation and close the link instead of killing the JVM
-            // mid-exchange; a subscription is completed on the server. Interactive mode hands Ctrl-C to JLine.
-            for (String signal : List.of("INT", "TERM")) {
-                command.signalHandlers.put(signal, Signals.register(signal, context.interrupter()::interrupt));
-            }
-        }
         return commandLine.execute(args);
+    }
+
+    /**
+     * While an operation runs, Ctrl-C and SIGTERM cancel it and close the link instead of killing
+     * the JVM mid-exchange (a subscription is completed on the server); before and after, they
+     * exit as usual. Interactive mode leaves Ctrl-C to JLine.
+     */
+    private static Runnable watchSignals(Runnable onSignal) {
+        Map<String, Object> previous = new LinkedHashMap<>();
+        for (String signal : List.of("INT", "TERM")) {
+            previous.put(signal, Signals.register(signal, onSignal));
+        }
+        return () -> previous.forEach(Signals::unregister);
     }
 
     @Override
@@ -233,15 +236,9 @@ public final class JgqlCli implements Callable<Integer> {
             return reporter.failure(e, null);
         }
         if (settings.interactive()) {
-            restoreSignals();
             return new Interactive(settings, context, reporter.about(settings.endpoint())).run();
         }
         return new OneShot(settings, context, out, reporter.about(settings.endpoint())).run();
-    }
-
-    private void restoreSignals() {
-        signalHandlers.forEach(Signals::unregister);
-        signalHandlers.clear();
     }
 
     /** Checks the command line and applies the defaults. */

@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -60,12 +59,8 @@ final class OneShot {
 
     private int run(GraphQLRequest request) {
         CompletableFuture<Void> stop = context.interrupter().current();
-        ScheduledExecutorService spinnerThread = context.scheduler() != null || !context.errIsTerminal() ? null
-                : Executors.newSingleThreadScheduledExecutor(runnable -> {
-                    Thread thread = new Thread(runnable, "jgql-cli-spinner");
-                    thread.setDaemon(true);
-                    return thread;
-                });
+        ScheduledExecutorService spinnerThread = Spinner.threadFor(context.errIsTerminal(), context);
+        Runnable unwatchSignals = context.signals().watch(context.interrupter()::interrupt);
         try (Sessions sessions = new Sessions(settings.endpoint(), settings, context, reporter)) {
             AsyncSession session;
             ExecutionResult result = null;
@@ -87,6 +82,7 @@ final class OneShot {
             }
             return Operations.print(result, settings.fullResponse(), json, out, reporter);
         } finally {
+            unwatchSignals.run();
             if (spinnerThread != null) {
                 spinnerThread.shutdownNow();
             }

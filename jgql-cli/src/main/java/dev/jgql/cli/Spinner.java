@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,21 @@ final class Spinner implements AutoCloseable {
     /** Starts a spinner that appears after {@link #DELAY}; with {@code enabled} false, one that never appears. */
     static Spinner start(boolean enabled, PrintWriter out, ScheduledExecutorService scheduler, Clock clock, String label) {
         return new Spinner(out, enabled ? scheduler : null, clock, label);
+    }
+
+    /**
+     * The daemon thread the spinners of one run tick on, to shut down when the run ends; {@code null}
+     * when none is needed (spinners never draw, or the context brings its own scheduler).
+     */
+    static ScheduledExecutorService threadFor(boolean draws, CliContext context) {
+        if (!draws || context.scheduler() != null) {
+            return null;
+        }
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "jgql-cli-spinner");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     private synchronized void draw() {
