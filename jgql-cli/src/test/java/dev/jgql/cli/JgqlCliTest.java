@@ -9,6 +9,8 @@ import dev.jgql.testkit.FakeScheduler;
 import dev.jgql.testkit.ScriptedHttpServer;
 import dev.jgql.testkit.ScriptedHttpServer.RecordedRequest;
 import dev.jgql.testkit.ScriptedHttpServer.Response;
+import dev.jgql.testkit.ScriptedWebSocketConnection;
+import dev.jgql.testkit.ScriptedWebSocketServer;
 import graphql.language.FieldDefinition;
 import graphql.language.ObjectTypeDefinition;
 import graphql.schema.idl.SchemaParser;
@@ -348,6 +350,37 @@ class JgqlCliTest {
         assertThat(result.lines()).startsWith("{\"countdown\":100000}", "{\"countdown\":99999}");
         await().atMost(CliRunner.WAIT).until(() -> backend.activeCountdowns() == 0);
         CliRunner.awaitNoJgqlThreads();
+    }
+
+    @Test
+    void ctrlCSendsCompleteForTheSubscriptionBeforeClosingTheSocket() throws Exception {
+        try (ScriptedWebSocketServer server = ScriptedWebSocketServer.builder()
+                .subprotocols("graphql-transport-ws")
+                .onMessage((connection, text) -> {
+                    if (text.contains("\"connection_init\"")) {
+                        connection.sendText("{\"type\":\"connection_ack\"}");
+                    } else if (text.contains("\"subscribe\"")) {
+                        String id = text.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+                        connection.sendText("{\"type\":\"next\",\"id\":\"" + id + "\",\"payload\":{\"data\":{\"tick\":1}}}");
+                        connection.sendText("{\"type\":\"next\",\"id\":\"" + id + "\",\"payload\":{\"data\":{\"tick\":2}}}");
+                    }
+                })
+                .start()) {
+            CliRunner.Running running = CliRunner.start("subscription { tick }", context -> context,
+                    server.uri().toString());
+            await().atMost(CliRunner.WAIT).until(() -> running.out().lines().count() == 2);
+            ScriptedWebSocketConnection connection = server.awaitConnection(CliRunner.WAIT);
+
+            running.context.interrupter().interrupt();
+            CliRunner.Result result = running.await();
+
+            assertThat(result.status()).isZero();
+            assertThat(result.lines()).containsExactly("{\"tick\":1}", "{\"tick\":2}");
+            String subscribe = connection.awaitMessageContaining("\"subscribe\"", CliRunner.WAIT);
+            String id = subscribe.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+            assertThat(connection.awaitMessageContaining("\"complete\"", CliRunner.WAIT)).contains("\"id\":\"" + id + "\"");
+            assertThat(connection.awaitCloseFromClient(CliRunner.WAIT).code()).isEqualTo(1000);
+        }
     }
 
     @Test
