@@ -2,6 +2,7 @@ package dev.jgql.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,7 +32,7 @@ class JsonPrinterTest {
 
         assertThat(text).isEqualTo("{\"name\":\"Ελλάδα \\\"quoted\\\"\\n\\u0001\",\"n\":1.5,\"ok\":true,\"none\":null,"
                 + "\"list\":[1,null],\"empty\":{},\"nothing\":[]}");
-        assertThat(mapper.readValue(text, Map.class)).isEqualTo(value);
+        assertThat(mapper.readValue(text, new TypeReference<Map<String, Object>>() { })).isEqualTo(value);
     }
 
     @Test
