@@ -235,13 +235,19 @@ class JgqlCliIT {
     @Test
     void interactiveModeOnARealTerminal() throws Exception {
         assumeThat(Path.of("/usr/bin/script")).as("util-linux script, for a pseudo-terminal").exists();
-        Started running = new Started(inTerminal(command(List.of(), http, "--history", "none")), null);
+        Started running = new Started(inTerminal(command(List.of(), ws, "--history", "none")), null);
         OutputStream keyboard = running.process.getOutputStream();
         await().atMost(LIMIT).until(() -> running.out().contains("\\help for help"));
 
         keyboard.write("query {\r  continent(code: \"SA\") { name }\r}\r".getBytes(StandardCharsets.UTF_8));
         keyboard.flush();
         await().atMost(LIMIT).until(() -> running.out().contains("South America"));
+        keyboard.write("subscription { countdown(from: 100000, intervalMs: 20) }\r".getBytes(StandardCharsets.UTF_8));
+        keyboard.flush();
+        await().atMost(LIMIT).until(() -> running.out().replaceAll("\u001b\\[[0-9;]*m", "").contains("{\"countdown\":99998}"));
+        keyboard.write(3); // Ctrl-C: the terminal sends SIGINT, which ends the subscription, not jgql
+        keyboard.flush();
+        await().atMost(LIMIT).until(() -> backend.activeCountdowns() == 0);
         keyboard.write("\\q\r".getBytes(StandardCharsets.UTF_8));
         keyboard.flush();
         Result result = running.await();
