@@ -54,11 +54,11 @@ final class AttemptStep implements GraphQLInterceptor {
             Duration left = Duration.between(clock.instant(), deadline);
             if (left.compareTo(timeout) < 0) {
                 return new Attempt(call, left.isNegative() || left.isZero() ? Duration.ofNanos(1) : left,
-                        "what was left of the call's deadline").run(link);
+                        "remaining deadline").run(link);
             }
         }
-        return new Attempt(call, timeout, call.options().timeout().isPresent() ? "the call's timeout"
-                : "the execute timeout").run(link);
+        return new Attempt(call, timeout, call.options().timeout().isPresent() ? "call's timeout"
+                : "execute timeout").run(link);
     }
 
     /** One attempt: its link, its request on the wire, its timer. */
@@ -149,14 +149,14 @@ final class AttemptStep implements GraphQLInterceptor {
             if (used == null) {
                 Throwable last = links.lastFailure();
                 result.completeExceptionally(new TransportTimeoutException("No link to the GraphQL backend ("
-                        + links.name() + ") within " + timeout.toMillis() + " ms (" + bound + ") for " + call.request()
+                        + links.name() + ") within the " + bound + " of " + timeout.toMillis() + " ms for " + call.request()
                         + (last == null ? "" : "; the last attempt to connect failed: " + last.getMessage())
                         + "; the request was not sent", timeout, false, last));
                 return;
             }
             boolean mutation = call.request().operationType() == OperationType.MUTATION;
-            if (result.completeExceptionally(new TransportTimeoutException("No answer to " + call.request() + " within "
-                    + timeout.toMillis() + " ms (" + bound + "); the request was cancelled"
+            if (result.completeExceptionally(new TransportTimeoutException("No answer to " + call.request()
+                    + " within the " + bound + " of " + timeout.toMillis() + " ms; the request was cancelled"
                     + (mutation ? " and may have been applied" : ""), timeout, true, null))) {
                 abandon();
                 used.timedOut(call);

@@ -53,21 +53,26 @@ public final class TransportFailures {
         return Stage.EXCHANGE;
     }
 
-    /** Whether no connection was ever made, with the reason worded for a message. */
-    public static String connectFailure(Throwable failure, String where, Duration connectTimeout) {
+    /**
+     * Why no connection was made, as a sentence: what failed, then {@code consequence} (e.g. "the
+     * request was not sent"), then what to check.
+     */
+    public static String connectFailure(Throwable failure, String where, Duration connectTimeout, String consequence) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof HttpConnectTimeoutException) {
-                return "Could not connect to " + where + " within " + connectTimeout.toMillis() + " ms (connectTimeout)";
+                return "Could not connect to " + where + " within " + connectTimeout.toMillis() + " ms (connectTimeout); "
+                        + consequence + ". Is the server running and reachable?";
             }
             if (cause instanceof SSLHandshakeException) {
-                return "The TLS handshake with " + where + " failed (" + describe(cause) + "); check the server's "
-                        + "certificate, or the SSLContext if it is signed by a private CA";
+                return "The TLS handshake with " + where + " failed (" + describe(cause) + "); " + consequence
+                        + ". Check the server's certificate, or the SSLContext if it is signed by a private CA";
             }
             if (cause instanceof UnknownHostException || cause instanceof UnresolvedAddressException) {
-                return "Could not resolve the host of " + where + " (" + describe(cause) + "); check the URL";
+                return "Could not resolve the host of " + where + " (" + describe(cause) + "); " + consequence
+                        + ". Check the URL";
             }
         }
-        return "Could not connect to " + where + " (" + describe(failure) + "). Is the server running?";
+        return "Could not connect to " + where + " (" + describe(failure) + "); " + consequence + ". Is the server running?";
     }
 
     /** The first message down the causes that says something: the JDK's refusal, for one, has none at all. */

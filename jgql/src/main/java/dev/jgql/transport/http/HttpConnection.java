@@ -327,7 +327,7 @@ final class HttpConnection implements TransportConnection {
         }
         return switch (TransportFailures.stage(failure)) {
             case CONNECT -> new TransportConnectionFailedException(TransportFailures.connectFailure(failure, where,
-                    transport.engineSettings.connectTimeout()) + "; the request was not sent", false, failure);
+                    transport.engineSettings.connectTimeout(), "the request was not sent"), false, failure);
             case TIMEOUT -> new TransportConnectionFailedException("No response from " + where
                     + " within the request timeout of " + transport.requestTimeout.toMillis()
                     + " ms; the request may have been applied", true, failure);

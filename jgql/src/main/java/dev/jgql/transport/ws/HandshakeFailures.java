@@ -49,7 +49,7 @@ final class HandshakeFailures {
         }
         return new Classified(switch (TransportFailures.stage(failure)) {
             case CONNECT -> new TransportConnectionFailedException(TransportFailures.connectFailure(failure, where,
-                    connectTimeout) + "; nothing was sent", false, failure);
+                    connectTimeout, "nothing was sent"), false, failure);
             case TIMEOUT -> new TransportConnectionFailedException("No WebSocket handshake with " + where + " within "
                     + connectTimeout.toMillis() + " ms (connectTimeout); nothing was sent", false, failure);
             case EXCHANGE -> new TransportConnectionFailedException("The WebSocket handshake with " + where + " failed ("
