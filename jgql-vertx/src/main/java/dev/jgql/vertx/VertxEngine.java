@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <h2>Connections (measured)</h2>
  * Each HTTP connection of a transport has its own Vert.x {@code HttpClient}: at most
- * {@value VertxHttpEngine#HTTP1_POOL_SIZE} HTTP/1.1 connections per host, kept alive 60 s; over
+ * 5 HTTP/1.1 connections per host (the system property
+ * {@code jgql.vertx.maxHttp1Connections} changes that), kept alive 60 s; over
  * TLS the engine offers HTTP/2 by ALPN when the transport asks for it (the default for
  * {@code https}), and then multiplexes every request on one connection, as many streams as the
  * server allows. The cap was chosen by measurement with {@code jgql-bench}'s

@@ -22,14 +22,12 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -42,7 +40,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link HttpEngine} on a Vert.x 5 {@code HttpClient} of its own.
  *
  * <h2>Pool policy, and how it was chosen</h2>
- * At most {@value #HTTP1_POOL_SIZE} HTTP/1.1 connections per host (requests beyond wait in
+ * At most {@link #HTTP1_POOL_SIZE} HTTP/1.1 connections per host (requests beyond wait in
  * Vert.x's queue); HTTP/2 on one connection per host, multiplexed up to the server's stream limit.
  * Measured with {@code jgql-bench}'s {@code QueryBenchmark} ({@code -p client=raw,jgqlVertx
  * -p size=small}, 64 callers, the countries server on loopback, 2 cores, JDK 17): see the figures
@@ -58,12 +56,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * HTTP/1.1 that closes its connection). All of it runs on the request's event loop.
  */
 final class VertxHttpEngine implements HttpEngine {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VertxHttpEngine.class);
     /**
-     * The largest number of HTTP/1.1 connections per host. Measured 2026-12-01, 64 callers,
-     * small query, ops/s relative to the raw JDK client: see the class comment of
-     * {@link VertxEngine}.
+     * The largest number of HTTP/1.1 connections per host: 5, or the system property
+     * {@code jgql.vertx.maxHttp1Connections} (read once). See {@link VertxEngine} for the
+     * measurement that chose it.
      */
-    static final int HTTP1_POOL_SIZE = 5;
+    static final int HTTP1_POOL_SIZE = Math.max(1, Integer.getInteger("jgql.vertx.maxHttp1Connections", 5));
     /** Whole bodies above this are handed to the caller on a worker thread, not on the event loop. */
     static final int HAND_OVER_THRESHOLD = 1 << 20;
     /** A byte array holds at most about 2 GiB, whatever the limit says. */
@@ -103,7 +102,12 @@ final class VertxHttpEngine implements HttpEngine {
     }
 
     private HttpClientAgent newClient() {
-        return vertx.httpClientBuilder().with(options).with(pool).build();
+        return vertx.httpClientBuilder().with(options).with(pool)
+                // A pooled connection that fails between requests (reset by the server, say) has nobody
+                // to tell; without a handler Vert.x logs it as an error. The next request opens another.
+                .withConnectHandler(connection -> connection.exceptionHandler(failure ->
+                        LOG.debug("An idle pooled connection failed: {}", failure.toString())))
+                .build();
     }
 
     @Override
@@ -133,18 +137,7 @@ final class VertxHttpEngine implements HttpEngine {
     }
 
     private static RequestOptions options(HttpEngineRequest request) {
-        URI uri = request.uri();
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        boolean ssl = scheme.equals("https");
-        if (!ssl && !scheme.equals("http") || uri.getHost() == null) {
-            throw new IllegalArgumentException("not an absolute http(s) URI: " + request);
-        }
-        String host = uri.getHost();
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        String target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+        Endpoint endpoint = Endpoint.of(request.uri(), "http", "https");
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         for (Map.Entry<String, List<String>> header : request.headers().map().entrySet()) {
             for (String value : header.getValue()) {
@@ -153,10 +146,10 @@ final class VertxHttpEngine implements HttpEngine {
         }
         return new RequestOptions()
                 .setMethod(HttpMethod.valueOf(request.method()))
-                .setHost(host)
-                .setPort(uri.getPort() >= 0 ? uri.getPort() : ssl ? 443 : 80)
-                .setSsl(ssl)
-                .setURI(target)
+                .setHost(endpoint.host())
+                .setPort(endpoint.port())
+                .setSsl(endpoint.ssl())
+                .setURI(endpoint.target())
                 .setFollowRedirects(false)
                 .setHeaders(headers);
     }

@@ -21,10 +21,8 @@ import io.vertx.core.internal.http.ClientWebSocketInternal;
 import io.vertx.core.internal.http.WebSocketInternal;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -66,7 +64,7 @@ final class VertxWebSocketEngine implements WebSocketEngine {
                 .setTcpNoDelay(true)
                 .setName("jgql-" + settings.name());
         settings.sslContext().ifPresent(context -> options.setSslEngineOptions(new ContextSslEngineOptions(context)));
-        this.client = vertx.createWebSocketClient(options);
+        this.client = WebSocketClients.create(vertx, options);
     }
 
     @Override
@@ -118,24 +116,14 @@ final class VertxWebSocketEngine implements WebSocketEngine {
     }
 
     private static WebSocketConnectOptions options(WebSocketEngineRequest request) {
-        URI uri = request.uri();
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        boolean ssl = scheme.equals("wss") || scheme.equals("https");
-        if (!ssl && !scheme.equals("ws") && !scheme.equals("http") || uri.getHost() == null) {
-            throw new IllegalArgumentException("not an absolute ws(s) URI: " + uri.getScheme() + "://" + uri.getHost());
-        }
-        String host = uri.getHost();
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        Endpoint endpoint = Endpoint.of(request.uri(), "ws", "wss");
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         request.headers().forEach(headers::add);
         return new WebSocketConnectOptions()
-                .setHost(host)
-                .setPort(uri.getPort() >= 0 ? uri.getPort() : ssl ? 443 : 80)
-                .setSsl(ssl)
-                .setURI(uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery())
+                .setHost(endpoint.host())
+                .setPort(endpoint.port())
+                .setSsl(endpoint.ssl())
+                .setURI(endpoint.target())
                 .setHeaders(headers)
                 .setSubProtocols(request.subprotocols().isEmpty() ? null : request.subprotocols())
                 .setConnectTimeout(Math.max(1, request.connectTimeout().toMillis()));
@@ -252,17 +240,13 @@ final class VertxWebSocketEngine implements WebSocketEngine {
             if (ended || !opening.isDone() || opening.isCompletedExceptionally()) {
                 return;
             }
-            // A close frame still queued behind unrequested frames is told when its turn comes;
-            // the connection is gone, so it is told now.
-            for (WebSocketFrame frame : held) {
-                if (frame.isClose()) {
-                    held.clear();
-                    deliver(frame);
-                    return;
-                }
-            }
+            // The connection is gone: a close frame still queued behind frames nobody asked for is
+            // told now, with the code Vert.x read from it (1006 if none came).
+            WebSocketInternal current = webSocket;
+            Short code = current == null ? null : current.closeStatusCode();
+            String reason = current == null ? null : current.closeReason();
             end();
-            listener.onClose(1006, "");
+            listener.onClose(code == null ? 1006 : code, reason == null ? "" : reason);
         }
 
         private void end() {
