@@ -43,15 +43,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that parsing it does not hold the event loop.
  *
  * <h2>Connections (measured)</h2>
- * Each HTTP connection of a transport has its own Vert.x {@code HttpClient}: at most
- * 5 HTTP/1.1 connections per host (the system property
- * {@code jgql.vertx.maxHttp1Connections} changes that), kept alive 60 s; over
- * TLS the engine offers HTTP/2 by ALPN when the transport asks for it (the default for
- * {@code https}), and then multiplexes every request on one connection, as many streams as the
- * server allows. The cap was chosen by measurement with {@code jgql-bench}'s
- * {@code QueryBenchmark} (small query, 64 callers, the countries server on loopback, 2 cores):
- * see {@code VertxHttpEngine} for the figures. Requests beyond the cap wait in Vert.x's queue
- * rather than opening more sockets, which costs the server more than it gains the client.
+ * Each HTTP connection of a transport has its own Vert.x {@code HttpClient}: at most 5 HTTP/1.1
+ * connections per host (the system property {@code jgql.vertx.maxHttp1Connections} changes that),
+ * kept alive 60 s, requests beyond them waiting in Vert.x's queue; over TLS the engine offers
+ * HTTP/2 by ALPN when the transport asks for it (the default for {@code https}) and then
+ * multiplexes every request on one connection per host, as many streams as the server allows.
+ * Why 5: {@code jgql-bench}'s {@code QueryBenchmark.throughput} (64 callers, small query, the
+ * countries server on loopback, 2 cores, JDK 17, load 2.9 to 3.8 from other work, 30 s server
+ * warm-up, 5 x 4 s warm-up and 3 x 4 s measured iterations, two interleaved rounds, 2026-12-01):
+ * <table>
+ *   <caption>ops/s by connection cap</caption>
+ *   <tr><th>cap</th><th>round 1</th><th>round 2</th></tr>
+ *   <tr><td>5</td><td>14,716</td><td>11,622</td></tr>
+ *   <tr><td>8</td><td>14,776</td><td>12,717</td></tr>
+ *   <tr><td>16</td><td>13,549</td><td>13,710</td></tr>
+ *   <tr><td>64</td><td>13,539</td><td>15,214</td></tr>
+ * </table>
+ * From 5 connections on, the throughput is flat within the run-to-run noise (each run's own
+ * error was wider than the spread between caps), while the raw JDK client, one connection per
+ * caller, made 5,232 to 5,378 ops/s in the same setting. So the smallest cap on the plateau wins:
+ * every socket costs the server (a C load generator gets 17,208 req/s from this server on 5
+ * connections and 7,194 on 64), and 5 is also Vert.x's and OkHttp's default. Reproduce with
+ * {@code java -Djgql.bench.http=URL -jar jgql-bench/core/target/benchmarks.jar QueryBenchmark
+ * -p client=raw,jgqlVertx -p size=small -jvmArgsAppend -Djgql.vertx.maxHttp1Connections=N}.
  *
  * <h2>TLS</h2>
  * Certificates and host names are always verified. A transport's {@code sslContext(…)} is used

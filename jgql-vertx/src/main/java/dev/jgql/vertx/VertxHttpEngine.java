@@ -39,12 +39,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * {@link HttpEngine} on a Vert.x 5 {@code HttpClient} of its own.
  *
- * <h2>Pool policy, and how it was chosen</h2>
+ * <h2>Pool policy</h2>
  * At most {@link #HTTP1_POOL_SIZE} HTTP/1.1 connections per host (requests beyond wait in
  * Vert.x's queue); HTTP/2 on one connection per host, multiplexed up to the server's stream limit.
- * Measured with {@code jgql-bench}'s {@code QueryBenchmark} ({@code -p client=raw,jgqlVertx
- * -p size=small}, 64 callers, the countries server on loopback, 2 cores, JDK 17): see the figures
- * in {@link #HTTP1_POOL_SIZE}.
+ * {@link VertxEngine} has the measurement that chose the cap.
  *
  * <h2>How an exchange runs</h2>
  * The request is written once Vert.x gives a connection (a failure before that is a connect
@@ -199,6 +197,15 @@ final class VertxHttpEngine implements HttpEngine {
         return version == HttpVersion.HTTP_2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
     }
 
+    /** The Content-Length, or -1 when there is none or it is not a number (the body then tells its length). */
+    private static long declaredLength(HttpHeaders headers) {
+        try {
+            return headers.firstValueAsLong("Content-Length").orElse(-1);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     private static ByteBuffer nio(Buffer buffer) {
         return ((BufferInternal) buffer).getByteBuf().nioBuffer();
     }
@@ -278,18 +285,20 @@ final class VertxHttpEngine implements HttpEngine {
                 onWire.reset();
                 return;
             }
+            try {
+                read(response);
+            } catch (RuntimeException e) {
+                // A fault of jgql's or of the response mode: the caller must hear of it, not wait.
+                completeExceptionally(e);
+                onWire.reset();
+            }
+        }
+
+        private void read(HttpClientResponse response) {
             int status = response.statusCode();
             HttpHeaders headers = VertxFailures.headers(response.headers());
             HttpClient.Version version = version(response.version());
-            boolean stream;
-            try {
-                stream = request.responseMode().stream(status, headers);
-            } catch (RuntimeException e) {
-                onWire.reset();
-                completeExceptionally(e);
-                return;
-            }
-            if (stream) {
+            if (request.responseMode().stream(status, headers)) {
                 response.pause();
                 BodyStream body = new BodyStream(onWire, response, Vertx.currentContext());
                 if (!complete(HttpEngineResponse.streamed(status, headers, version, body))) {
@@ -298,7 +307,7 @@ final class VertxHttpEngine implements HttpEngine {
                 return;
             }
             long limit = Math.min(request.maxResponseSize(), MAX_ARRAY);
-            long declared = headers.firstValueAsLong("Content-Length").orElse(-1);
+            long declared = declaredLength(headers);
             if (declared > limit) {
                 tooLarge();
                 return;
@@ -326,8 +335,9 @@ final class VertxHttpEngine implements HttpEngine {
         }
 
         private void tooLarge() {
-            onWire.reset();
+            // Completed first: the reset fails the response at once, with a less telling exception.
             completeExceptionally(new ResponseTooLargeException(request.maxResponseSize()));
+            onWire.reset();
         }
 
         private void stopUpload() {
