@@ -5,8 +5,6 @@ import dev.jgql.Gql;
 import dev.jgql.Session;
 import dev.jgql.TestEngines;
 import dev.jgql.TransportProtocolException;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -33,14 +31,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EngineContractTest {
     private static final int LIMIT = 64 * 1024;
 
-    private static Vertx vertx;
-    private static HttpServer server;
+    private static LoopbackHttpServer server;
     private HttpEngine engine;
 
     @BeforeAll
     static void startServer() throws Exception {
-        vertx = Vertx.vertx();
-        server = vertx.createHttpServer().requestHandler(request -> {
+        server = LoopbackHttpServer.start(request -> {
             HttpServerResponse response = request.response().putHeader("Content-Type", "application/json");
             String padding = "x".repeat(2 * LIMIT);
             switch (request.path()) {
@@ -55,17 +51,16 @@ class EngineContractTest {
                 default -> response.end("{\"data\":{\"ok\":true}}");
             }
         });
-        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @AfterAll
     static void stopServer() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server.close();
     }
 
     @BeforeEach
     void newEngine() {
-        engine = TestEngines.engine().newHttpEngine(EngineSettings.builder().name("http").build());
+        engine = LoopbackHttpServer.newEngine();
     }
 
     @AfterEach
@@ -74,7 +69,7 @@ class EngineContractTest {
     }
 
     private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.actualPort() + path);
+        return server.uri(path);
     }
 
     private CompletableFuture<HttpEngineResponse> get(String path, long maxResponseSize) {

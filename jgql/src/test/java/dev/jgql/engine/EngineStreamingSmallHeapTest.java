@@ -1,9 +1,6 @@
 package dev.jgql.engine;
 
-import dev.jgql.TestEngines;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -42,9 +39,7 @@ class EngineStreamingSmallHeapTest {
     private static final long TOTAL = (long) CHUNK * CHUNKS; // 200 MiB
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static Vertx vertx;
-    private static HttpServer server;
-    private static int port;
+    private static LoopbackHttpServer server;
     /** The server's writes stalled because the client stopped reading. */
     private static final AtomicBoolean serverBlocked = new AtomicBoolean();
     private static volatile CompletableFuture<Void> endlessConnectionClosed = new CompletableFuture<>();
@@ -54,19 +49,17 @@ class EngineStreamingSmallHeapTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        vertx = Vertx.vertx();
-        server = vertx.createHttpServer().requestHandler(EngineStreamingSmallHeapTest::handle);
-        port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+        server = LoopbackHttpServer.start(EngineStreamingSmallHeapTest::handle);
     }
 
     @AfterAll
     static void stopServer() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server.close();
     }
 
     @BeforeEach
     void newEngine() {
-        engine = TestEngines.engine().newHttpEngine(EngineSettings.builder().name("http").build());
+        engine = LoopbackHttpServer.newEngine();
     }
 
     @AfterEach
@@ -140,7 +133,7 @@ class EngineStreamingSmallHeapTest {
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return server.uri(path);
     }
 
     @Test
