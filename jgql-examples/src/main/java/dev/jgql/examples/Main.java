@@ -1,9 +1,12 @@
 package dev.jgql.examples;
 
 import dev.jgql.countries.CountriesServer;
+import dev.jgql.engine.Engine;
+import dev.jgql.engine.JdkEngine;
 import dev.jgql.transport.Transport;
 import dev.jgql.transport.http.HttpTransport;
 import dev.jgql.transport.ws.WebSocketTransport;
+import dev.jgql.vertx.VertxEngine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +21,8 @@ import java.util.Locale;
  * The examples' command line:
  *
  * <pre>
- * java -jar jgql-examples-VERSION.jar web [--host H] [--port N] [--backend URL]
- * java -jar jgql-examples-VERSION.jar console [--backend URL]
+ * java -jar jgql-examples-VERSION.jar web [--host H] [--port N] [--backend URL] [--engine jdk|vertx]
+ * java -jar jgql-examples-VERSION.jar console [--backend URL] [--engine jdk|vertx]
  * </pre>
  *
  * Without {@code --backend} the embedded countries backend is started in-process on a free port.
@@ -39,6 +42,7 @@ public final class Main {
               --backend URL  The GraphQL backend: http:// or https:// over HTTP, ws:// or wss:// over
                              WebSocket (graphql-transport-ws). Default: start the embedded countries
                              backend in-process on a free port.
+              --engine E     What carries the bytes: jdk (java.net.http, the default) or vertx (Vert.x 5).
               --port N       web: the HTTP port (default 8000; 0 picks a free port).
               --host H       web: the address to listen on (default 127.0.0.1).
               --help         Show this help.
@@ -59,8 +63,11 @@ public final class Main {
         // web: Jetty's threads keep the JVM alive until Ctrl-C or SIGTERM runs the shutdown hook.
     }
 
-    /** The parsed command line. */
-    record Options(String command, String host, int port, URI backend) {
+    /** The parsed command line; {@code engine} is {@code jdk} or {@code vertx}. */
+    record Options(String command, String host, int port, URI backend, String engine) {
+        Options(String command, String host, int port, URI backend) {
+            this(command, host, port, backend, "jdk");
+        }
     }
 
     /** Thrown for a command line that cannot be run; its message is for the user. */
@@ -75,11 +82,12 @@ public final class Main {
         String host = "127.0.0.1";
         int port = 8000;
         URI backend = null;
+        String engine = "jdk";
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
                 case "--help", "-h" -> {
-                    return new Options("help", host, port, backend);
+                    return new Options("help", host, port, backend, engine);
                 }
                 case "--port" -> {
                     String value = value(args, ++i, arg);
@@ -94,6 +102,12 @@ public final class Main {
                 }
                 case "--host" -> host = value(args, ++i, arg);
                 case "--backend" -> backend = backendUri(value(args, ++i, arg));
+                case "--engine" -> {
+                    engine = value(args, ++i, arg).toLowerCase(Locale.ROOT);
+                    if (!engine.equals("jdk") && !engine.equals("vertx")) {
+                        throw new UsageException("--engine is jdk or vertx, not '" + args[i] + "'");
+                    }
+                }
                 default -> {
                     if (arg.startsWith("-")) {
                         throw new UsageException("Unknown option " + arg);
@@ -111,7 +125,7 @@ public final class Main {
         if (command == null) {
             throw new UsageException("Missing command: web or console");
         }
-        return new Options(command, host, port, backend);
+        return new Options(command, host, port, backend, engine);
     }
 
     private static String value(String[] args, int index, String option) throws UsageException {
@@ -135,11 +149,17 @@ public final class Main {
         return uri;
     }
 
-    /** HTTP for http(s) URLs, WebSocket for ws(s) URLs. */
+    /** HTTP for http(s) URLs, WebSocket for ws(s) URLs, on the JDK engine. */
     static Transport transportFor(URI backend) {
+        return transportFor(backend, "jdk");
+    }
+
+    /** HTTP for http(s) URLs, WebSocket for ws(s) URLs, on the engine named {@code jdk} or {@code vertx}. */
+    static Transport transportFor(URI backend, String engineName) {
+        Engine engine = engineName.equals("vertx") ? VertxEngine.create() : JdkEngine.create();
         String scheme = backend.getScheme().toLowerCase(Locale.ROOT);
-        return scheme.startsWith("ws") ? WebSocketTransport.builder(backend).build()
-                : HttpTransport.builder(backend).build();
+        return scheme.startsWith("ws") ? WebSocketTransport.builder(backend).engine(engine).build()
+                : HttpTransport.builder(backend).engine(engine).build();
     }
 
     /**
@@ -170,7 +190,7 @@ public final class Main {
                 backend = embedded.httpUri();
                 err.println("Started the embedded countries backend at " + backend);
             }
-            Transport transport = transportFor(backend);
+            Transport transport = transportFor(backend, options.engine());
             if (options.command().equals("web")) {
                 runWeb(options, transport, embedded, out);
                 return 0;

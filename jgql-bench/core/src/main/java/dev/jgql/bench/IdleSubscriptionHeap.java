@@ -1,5 +1,6 @@
 package dev.jgql.bench;
 
+import dev.jgql.engine.Engine;
 import dev.jgql.Client;
 import dev.jgql.GraphQLRequest;
 import dev.jgql.Gql;
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * ({@code countdown(from: 1, intervalMs: 2000000000)}) on one jgql WebSocket session, and compares the used heap
  * after full GCs before and after. The subscribers request one event and keep nothing. Not JMH.
  *
- * <pre>java -Djgql.bench.http=http://127.0.0.1:4700/graphql -cp benchmarks.jar dev.jgql.bench.IdleSubscriptionHeap [n] [rounds]</pre>
+ * <pre>java -Djgql.bench.http=http://127.0.0.1:4700/graphql -cp benchmarks.jar dev.jgql.bench.IdleSubscriptionHeap [--engine jdk|vertx] [n] [rounds]</pre>
  */
 public final class IdleSubscriptionHeap {
     private static final String DOCUMENT = "subscription idle { countdown(from: 1, intervalMs: 2000000000) }";
@@ -29,11 +30,13 @@ public final class IdleSubscriptionHeap {
     }
 
     public static void main(String[] args) throws Exception {
+        Engine engine = BenchEngines.engine(args);
+        args = BenchEngines.positional(args);
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         try (BenchServer server = BenchServer.acquire()) {
             for (int round = 0; round < rounds; round++) {
-                Client client = Client.builder().transport(WebSocketTransport.builder(server.webSocketUri()).build()).build();
+                Client client = Client.builder().transport(WebSocketTransport.builder(server.webSocketUri()).engine(engine).build()).build();
                 ReconnectingSession session = client.connectAsync(Reconnect.defaults()).join();
                 GraphQLRequest request = Gql.gql(DOCUMENT);
                 long before = usedAfterGc();

@@ -5,9 +5,12 @@ import dev.jgql.GraphQLRequest;
 import dev.jgql.Gql;
 import dev.jgql.Reconnect;
 import dev.jgql.ReconnectingSession;
+import dev.jgql.engine.Engine;
+import dev.jgql.engine.JdkEngine;
 import dev.jgql.transport.support.GraphQLJson;
 import dev.jgql.transport.http.HttpTransport;
 import dev.jgql.transport.ws.WebSocketTransport;
+import dev.jgql.vertx.VertxEngine;
 import java.net.http.HttpClient;
 import java.util.Arrays;
 import java.util.Map;
@@ -42,6 +45,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  *   <li>{@code jgql}: the permanent session, {@code client.connectAsync(Reconnect.defaults()).join().execute(…).join()}
  *       over {@link HttpTransport} with its defaults.</li>
  *   <li>{@code jgqlWs}: the same session over {@link WebSocketTransport} with its defaults (one socket).</li>
+ *   <li>{@code jgqlVertx}, {@code jgqlVertxWs}: the same two on {@link VertxEngine#create()} instead of the JDK
+ *       engine.</li>
  *   <li>{@code springSync}: Spring for GraphQL {@code HttpSyncGraphQlClient} on a {@code RestClient} with the JDK
  *       {@code HttpClient} request factory (HTTP/1.1), {@code executeSync().getData()}.</li>
  *   <li>{@code springAsync}: {@code HttpGraphQlClient} on a {@code WebClient} with the JDK connector,
@@ -57,7 +62,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 @Measurement(iterations = 5, time = 5)
 public class QueryBenchmark {
 
-    @Param({"raw", "jgql", "jgqlWs", "springSync", "springAsync"})
+    @Param({"raw", "jgql", "jgqlWs", "jgqlVertx", "jgqlVertxWs", "springSync", "springAsync"})
     public String client;
 
     @Param({"small", "large"})
@@ -89,11 +94,12 @@ public class QueryBenchmark {
                 call = () -> raw.execute(document, variables);
                 closer = () -> { };
             }
-            case "jgql", "jgqlWs" -> {
+            case "jgql", "jgqlWs", "jgqlVertx", "jgqlVertxWs" -> {
+                Engine engine = client.startsWith("jgqlVertx") ? VertxEngine.create() : JdkEngine.create();
                 Client jgql = Client.builder()
-                        .transport(client.equals("jgql")
-                                ? HttpTransport.builder(server.httpUri()).build()
-                                : WebSocketTransport.builder(server.webSocketUri()).build())
+                        .transport(client.endsWith("Ws")
+                                ? WebSocketTransport.builder(server.webSocketUri()).engine(engine).build()
+                                : HttpTransport.builder(server.httpUri()).engine(engine).build())
                         .build();
                 ReconnectingSession session = jgql.connectAsync(Reconnect.defaults()).join();
                 GraphQLRequest request = Gql.gql(document);

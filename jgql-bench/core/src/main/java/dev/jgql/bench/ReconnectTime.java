@@ -1,5 +1,6 @@
 package dev.jgql.bench;
 
+import dev.jgql.engine.Engine;
 import dev.failsafe.RetryPolicy;
 import dev.jgql.Client;
 import dev.jgql.ConnectionState;
@@ -25,27 +26,29 @@ import java.util.Map;
  * same port, then time one {@code execute} issued at once (it waits for the link). The server runs in this JVM
  * because it has to be stopped and restarted quickly; only the client's recovery is timed. Not JMH.
  *
- * <pre>java -cp benchmarks.jar dev.jgql.bench.ReconnectTime [cycles]</pre>
+ * <pre>java -cp benchmarks.jar dev.jgql.bench.ReconnectTime [--engine jdk|vertx] [cycles]</pre>
  */
 public final class ReconnectTime {
     private ReconnectTime() {
     }
 
     public static void main(String[] args) throws Exception {
+        Engine engine = BenchEngines.engine(args);
+        args = BenchEngines.positional(args);
         int cycles = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        run("http", cycles);
-        run("ws", cycles);
+        run("http", cycles, engine);
+        run("ws", cycles, engine);
         System.exit(0);
     }
 
-    private static void run(String kind, int cycles) throws Exception {
+    private static void run(String kind, int cycles, Engine engine) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         CountriesServer server = CountriesServer.start(port);
-        Transport transport = kind.equals("http") ? HttpTransport.builder(server.httpUri()).build()
-                : WebSocketTransport.builder(server.webSocketUri()).build();
+        Transport transport = kind.equals("http") ? HttpTransport.builder(server.httpUri()).engine(engine).build()
+                : WebSocketTransport.builder(server.webSocketUri()).engine(engine).build();
         RetryPolicy<Object> connect = Reconnect.backoff(Duration.ofMillis(50), Duration.ofMillis(200))
                 .handle(Exception.class).withMaxRetries(-1).build();
         Client client = Client.builder().transport(transport).build();

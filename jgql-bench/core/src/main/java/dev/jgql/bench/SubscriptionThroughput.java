@@ -1,5 +1,6 @@
 package dev.jgql.bench;
 
+import dev.jgql.engine.Engine;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jgql.Client;
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * client process's CPU time per event (the server is a separate process and paces each stream at 1 event/ms,
  * so CPU per event is the comparable figure). Not JMH: a stream has a start and an end.
  *
- * <pre>java -Djgql.bench.http=http://127.0.0.1:4700/graphql -cp benchmarks.jar dev.jgql.bench.SubscriptionThroughput [subs] [from] [rounds]</pre>
+ * <pre>java -Djgql.bench.http=http://127.0.0.1:4700/graphql -cp benchmarks.jar dev.jgql.bench.SubscriptionThroughput [--engine jdk|vertx] [subs] [from] [rounds]</pre>
  */
 public final class SubscriptionThroughput {
     private static final String DOCUMENT = "subscription count($from: Int!) { countdown(from: $from, intervalMs: 1) }";
@@ -40,12 +41,14 @@ public final class SubscriptionThroughput {
     }
 
     public static void main(String[] args) throws Exception {
+        Engine engine = BenchEngines.engine(args);
+        args = BenchEngines.positional(args);
         int subs = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int from = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         try (BenchServer server = BenchServer.acquire()) {
             URI ws = server.webSocketUri();
-            Client client = Client.builder().transport(WebSocketTransport.builder(ws).build()).build();
+            Client client = Client.builder().transport(WebSocketTransport.builder(ws).engine(engine).build()).build();
             ReconnectingSession session = client.connectAsync(Reconnect.defaults()).join();
             List<double[]> jgql = new ArrayList<>();
             List<double[]> raw = new ArrayList<>();

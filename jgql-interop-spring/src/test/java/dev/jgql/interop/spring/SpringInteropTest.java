@@ -14,19 +14,23 @@ import dev.jgql.transport.TransportContext;
 import dev.jgql.transport.ws.WebSocketClosedException;
 import dev.jgql.transport.ws.WebSocketProtocol;
 import dev.jgql.transport.ws.WebSocketTransport;
+import dev.jgql.engine.Engine;
+import dev.jgql.engine.JdkEngine;
+import dev.jgql.vertx.VertxEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * jgql's WebSocket transport against Spring for GraphQL 1.4 (Spring Boot 3.5): graphql-transport-ws
  * with Spring's quirks ({@code "id":null}, {@code "payload":{}}, pong payload {@code {}}, request
- * errors as {@code next} + {@code complete}, and a 4400 right after selecting graphql-ws).
+ * errors as {@code next} + {@code complete}, and a 4400 right after selecting graphql-ws), on each engine.
  */
 @Timeout(120)
 class SpringInteropTest {
@@ -55,9 +59,10 @@ class SpringInteropTest {
         }
     }
 
-    @Test
-    void queriesMutationsAndSubscriptionsThroughASession() {
-        Client client = Client.builder().transport(WebSocketTransport.builder(server.webSocketUri()).build()).build();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void queriesMutationsAndSubscriptionsThroughASession(Engine engine) {
+        Client client = Client.builder().transport(ws(engine, server.webSocketUri()).build()).build();
         try (Session session = client.connect()) {
             assertThat(session.execute(Gql.gql("{ hello(name: \"jgql\") }"))).isEqualTo(Map.of("hello", "Hello, jgql"));
             int before = server.counter();
@@ -76,9 +81,10 @@ class SpringInteropTest {
         assertThat(client.transport().toString()).contains("graphql-transport-ws");
     }
 
-    @Test
-    void validationErrorsArriveAsResults() {
-        Client client = Client.builder().transport(WebSocketTransport.builder(server.webSocketUri()).build()).build();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void validationErrorsArriveAsResults(Engine engine) {
+        Client client = Client.builder().transport(ws(engine, server.webSocketUri()).build()).build();
         try (Session session = client.connect()) {
             ExecutionResult result = session.executeForResult(Gql.gql("{ nope }"));
             assertThat(result.hasErrors()).isTrue();
@@ -91,9 +97,10 @@ class SpringInteropTest {
         }
     }
 
-    @Test
-    void cancellingStopsTheServerStream() throws Exception {
-        TransportConnection connection = connect(WebSocketTransport.builder(server.webSocketUri()).build(),
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void cancellingStopsTheServerStream(Engine engine) throws Exception {
+        TransportConnection connection = connect(ws(engine, server.webSocketUri()).build(),
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor());
         try {
             RecordingSubscriber<ExecutionResult> events = new RecordingSubscriber<>(Long.MAX_VALUE);
@@ -108,10 +115,11 @@ class SpringInteropTest {
         }
     }
 
-    @Test
-    void protocolPingsAreAnsweredWithSpringsPong() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void protocolPingsAreAnsweredWithSpringsPong(Engine engine) throws Exception {
         FakeScheduler scheduler = new FakeScheduler();
-        TransportConnection connection = connect(WebSocketTransport.builder(server.webSocketUri())
+        TransportConnection connection = connect(ws(engine, server.webSocketUri())
                 .protocolPingInterval(Duration.ofSeconds(10)).pongTimeout(Duration.ofSeconds(5))
                 .pingInterval(Duration.ofSeconds(10)).build(), scheduler);
         try {
@@ -130,10 +138,11 @@ class SpringInteropTest {
         }
     }
 
-    @Test
-    void serverPingMessagesDoNotDisturbTheLink() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void serverPingMessagesDoNotDisturbTheLink(Engine engine) throws Exception {
         try (SpringGraphQLServer pinging = SpringGraphQLServer.start(Map.of("spring.graphql.websocket.keep-alive", "50ms"))) {
-            TransportConnection connection = connect(WebSocketTransport.builder(pinging.webSocketUri()).build(),
+            TransportConnection connection = connect(ws(engine, pinging.webSocketUri()).build(),
                     java.util.concurrent.Executors.newSingleThreadScheduledExecutor());
             try {
                 // Spring pings an idle socket every 50 ms; unanswered, nothing happens, so this checks
@@ -150,14 +159,24 @@ class SpringInteropTest {
         }
     }
 
-    @Test
-    void forcingTheLegacyProtocolMeetsSpringsImmediate4400() {
-        WebSocketTransport legacy = WebSocketTransport.builder(server.webSocketUri())
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void forcingTheLegacyProtocolMeetsSpringsImmediate4400(Engine engine) {
+        WebSocketTransport legacy = ws(engine, server.webSocketUri())
                 .protocol(WebSocketProtocol.GRAPHQL_WS).build();
         Throwable failure = failure(legacy.connect(context(new FakeScheduler())));
         assertThat(failure).isInstanceOf(WebSocketClosedException.class);
         assertThat(((WebSocketClosedException) failure).closeCode()).isEqualTo(4400);
         assertThat(((WebSocketClosedException) failure).isRetryable()).isFalse();
+    }
+
+    /** Both engines: the JDK's (the default) and Vert.x's, each against the same Spring server. */
+    static Stream<Engine> engines() {
+        return Stream.of(JdkEngine.create(), VertxEngine.create());
+    }
+
+    private static WebSocketTransport.Builder ws(Engine engine, java.net.URI uri) {
+        return WebSocketTransport.builder(uri).engine(engine);
     }
 
     private static TransportContext context(java.util.concurrent.ScheduledExecutorService scheduler) {
@@ -188,9 +207,5 @@ class SpringInteropTest {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
-    }
-
-    static {
-        List.of(); // keep imports stable
     }
 }

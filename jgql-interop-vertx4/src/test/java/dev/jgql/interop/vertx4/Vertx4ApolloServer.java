@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A Vert.x 4.5 server with {@code ApolloWSHandler}: the legacy graphql-ws protocol
  * (subscriptions-transport-ws) on {@code /graphql}, started in-process on 127.0.0.1. Its
- * {@code connection_init} is refused when the payload carries {@code "token": "bad"}.
+ * {@code connection_init} is refused when the payload carries {@code "token": "bad"}. The tests run it
+ * in a child JVM ({@link Vertx4ServerProcess}), away from the Vert.x 5 of jgql's Vert.x engine.
  */
 final class Vertx4ApolloServer implements AutoCloseable {
     private static final String SCHEMA = """
@@ -67,6 +68,27 @@ final class Vertx4ApolloServer implements AutoCloseable {
         int port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
                 .actualPort();
         return new Vertx4ApolloServer(vertx, port, active);
+    }
+
+    /**
+     * Runs the server in this JVM until standard input ends: prints {@code PORT n}, and answers
+     * each {@code active} line with {@code ACTIVE n} (see {@link Vertx4ServerProcess}).
+     *
+     * @param args the interval of the server's {@code ka} messages in milliseconds
+     */
+    public static void main(String[] args) throws Exception {
+        try (Vertx4ApolloServer server = start(Long.parseLong(args[0]))) {
+            System.out.println("PORT " + server.port);
+            System.out.flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                    java.nio.charset.StandardCharsets.UTF_8));
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.trim().equals("active")) {
+                    System.out.println("ACTIVE " + server.activeCountdowns());
+                    System.out.flush();
+                }
+            }
+        }
     }
 
     int activeCountdowns() {

@@ -1,6 +1,7 @@
 package dev.jgql.interop.vertx4;
 
 import dev.jgql.ExecutionResult;
+import dev.jgql.TestEngines;
 import dev.jgql.Gql;
 import dev.jgql.transport.support.GraphQLJson;
 import dev.jgql.testkit.RecordingSubscriber;
@@ -31,17 +32,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * jgql's WebSocket transport against Vert.x 4.5's {@code ApolloWSHandler}, the legacy graphql-ws
  * protocol: negotiation falls back to it, {@code ka} is tolerated, {@code stop} cancels, a refused
- * init ({@code connection_error} with a string payload, then 1011) fails the connect.
+ * init ({@code connection_error} with a string payload, then 1011) fails the connect. The build runs it
+ * twice: on the JDK engine, and on the Vert.x engine ({@code jgql.test.engine}), the server in a
+ * child JVM both times.
  */
 @Timeout(60)
 class Vertx4InteropTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static Vertx4ApolloServer server;
+    private static Vertx4ServerProcess server;
     private ScheduledExecutorService scheduler;
 
     @BeforeAll
     static void start() throws Exception {
-        server = Vertx4ApolloServer.start(50);
+        server = Vertx4ServerProcess.start(50);
     }
 
     @AfterAll
@@ -65,7 +68,7 @@ class Vertx4InteropTest {
 
     @Test
     void negotiationFallsBackToTheLegacyProtocol() throws Exception {
-        WebSocketTransport transport = WebSocketTransport.builder(server.webSocketUri())
+        WebSocketTransport transport = TestEngines.ws(server.webSocketUri())
                 .keepAliveTimeout(Duration.ofSeconds(5)).build();
         TransportConnection connection = transport.connect(context()).get(10, TimeUnit.SECONDS);
         try {
@@ -95,7 +98,7 @@ class Vertx4InteropTest {
 
     @Test
     void stopCancelsTheServerStream() throws Exception {
-        TransportConnection connection = WebSocketTransport.builder(server.webSocketUri())
+        TransportConnection connection = TestEngines.ws(server.webSocketUri())
                 .protocol(WebSocketProtocol.GRAPHQL_WS).build().connect(context()).get(10, TimeUnit.SECONDS);
         try {
             RecordingSubscriber<ExecutionResult> events = new RecordingSubscriber<>(Long.MAX_VALUE);
@@ -115,7 +118,7 @@ class Vertx4InteropTest {
 
     @Test
     void aRefusedInitFailsTheConnect() {
-        CompletableFuture<TransportConnection> connecting = WebSocketTransport.builder(server.webSocketUri())
+        CompletableFuture<TransportConnection> connecting = TestEngines.ws(server.webSocketUri())
                 .protocol(WebSocketProtocol.GRAPHQL_WS).initPayload(Map.of("token", "bad")).build().connect(context());
         Throwable failure;
         try {

@@ -320,7 +320,8 @@ final class HttpConnection implements TransportConnection {
             return new TransportException("The HTTP request to " + where + " could not be built (" + invalid.getMessage()
                     + "); nothing was sent", invalid);
         }
-        if (failure instanceof ResponseTooLargeException tooLarge) {
+        ResponseTooLargeException tooLarge = causeOfType(failure, ResponseTooLargeException.class);
+        if (tooLarge != null) {
             return new TransportProtocolException("The response from " + where + " is larger than maxResponseSize ("
                     + tooLarge.limit() + " bytes); it was not read and the connection was closed. Raise "
                     + "HttpTransport.Builder.maxResponseSize or ask for less data", failure);
@@ -335,6 +336,16 @@ final class HttpConnection implements TransportConnection {
                     + " failed during the exchange (" + TransportFailures.describe(failure)
                     + "); the request may have reached the server", true, failure);
         };
+    }
+
+    /** Engines may wrap their failures (the JDK's send does, as a cause): look down the causes. */
+    private static <T extends Throwable> T causeOfType(Throwable failure, Class<T> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
+            }
+        }
+        return null;
     }
 
     private TransportClosedException closedByClient() {

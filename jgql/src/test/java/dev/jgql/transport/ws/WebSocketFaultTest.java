@@ -337,7 +337,9 @@ class WebSocketFaultTest {
         assertThat(streamFailure).isInstanceOf(WebSocketClosedException.class);
         assertThat(((WebSocketClosedException) streamFailure).closeCode()).isEqualTo(code);
         assertThat(await(busy.connection.whenClosed().toCompletableFuture())).isInstanceOf(WebSocketClosedException.class);
-        assertThat(busy.server.awaitCloseFromClient(WAIT).code()).isEqualTo(1000); // the client's answer
+        // The client's answer: the transport's 1000 on the JDK engine; Vert.x echoes the server's
+        // code by itself (RFC 6455 5.5.1) before the transport sees the close frame.
+        assertThat(busy.server.awaitCloseFromClient(WAIT).code()).isEqualTo(TestEngines.isJdk() ? 1000 : code);
         TransportClosedException late = (TransportClosedException) failure(busy.connection.execute(QUERY));
         assertThat(((TransportConnectionFailedException) late).requestMayHaveBeenSent()).isFalse();
     }
