@@ -1,10 +1,13 @@
 package dev.jgql.countries;
 
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+
 /**
  * Runs a {@link CountriesServer} as a standalone process until it is killed.
  *
  * <pre>{@code
- * java -jar jgql-countries-0.1.0-SNAPSHOT.jar --port 4000
+ * java -jar jgql-countries/target/jgql-countries-0.1.0-SNAPSHOT.jar --port 4000
  * # jgql countries backend listening on http://127.0.0.1:4000/graphql (ws://127.0.0.1:4000/graphql)
  * curl -s -H 'Content-Type: application/json' -d '{"query":"{ country(code: \"FR\") { name capital } }"}' \
  *     http://127.0.0.1:4000/graphql
@@ -13,7 +16,7 @@ package dev.jgql.countries;
 public final class CountriesMain {
 
   private static final int DEFAULT_PORT = 4000;
-  private static final String USAGE = "usage: java -jar jgql-countries.jar [--port N]   (default " + DEFAULT_PORT
+  private static final String USAGE = "usage: " + command() + " [--port N]   (default " + DEFAULT_PORT
       + ", 0 picks a free port)";
 
   private CountriesMain() {}
@@ -40,6 +43,20 @@ public final class CountriesMain {
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "jgql-countries-shutdown"));
     System.out.println(
         "jgql countries backend listening on " + server.httpUri() + " (" + server.webSocketUri() + ")");
+  }
+
+  /** How this program was started: {@code java -jar <the jar that runs>}, or the class when not from a jar. */
+  static String command() {
+    try {
+      Path location = Path.of(CountriesMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (location.getFileName().toString().endsWith(".jar")) {
+        Path cwd = Path.of("").toAbsolutePath();
+        return "java -jar " + (location.startsWith(cwd) ? cwd.relativize(location) : location);
+      }
+    } catch (URISyntaxException | RuntimeException e) {
+      // no usable code source: name the class
+    }
+    return "java " + CountriesMain.class.getName();
   }
 
   private static int parsePort(String value) {

@@ -5,12 +5,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.graphql.GraphQLHandler;
 import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -106,6 +108,17 @@ public final class CountriesServer implements AutoCloseable {
           // No file uploads: GraphQL multipart requests are not served, and uploads would write to disk.
           .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
           .handler(GraphQLHandler.create(graphQL));
+      // A client that goes away in the middle of a request (a timeout, a reset, a chaos test cutting the link)
+      // is normal life for a server: there is nobody left to answer, so the exchange is dropped. Vert.x would
+      // otherwise log each one as an "Unhandled exception in router" error with a stack trace. Any other
+      // failure goes on to Vert.x's default handling.
+      router.route().failureHandler(ctx -> {
+        if (clientWentAway(ctx.failure())) {
+          ctx.request().connection().close();
+        } else {
+          ctx.next();
+        }
+      });
 
       HttpServer server = vertx.createHttpServer(new HttpServerOptions()
               .setHost(HOST)
@@ -120,6 +133,10 @@ public final class CountriesServer implements AutoCloseable {
       closeVertx(vertx, e);
       throw e;
     }
+  }
+
+  private static boolean clientWentAway(Throwable failure) {
+    return failure instanceof IOException || failure instanceof HttpClosedException;
   }
 
   /** {@return the TCP port the server listens on, the chosen one when it was started with port 0} */

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The seed console example's {@code main} loop: asks for continent codes and prints their names through
@@ -45,9 +46,14 @@ public final class ContinentConsole {
                     out.println("Received exception " + describe(exc) + " while trying to get continent name");
                 }
             } else {
-                out.println("Please enter a valid continent code from " + CONTINENT_CODES);
+                out.println("Please enter a valid continent code from " + pythonList(CONTINENT_CODES));
             }
         }
+    }
+
+    /** A list of strings as Python prints one, as the seed does: {@code ['AF', 'AN']}. */
+    static String pythonList(List<String> items) {
+        return items.stream().map(item -> "'" + item + "'").collect(Collectors.joining(", ", "[", "]"));
     }
 
     /** What Python's {@code f"{exc}"} shows: the message, or the type when there is none. */

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * self-healing session to its GraphQL backend for its whole life, shared by every request.
  *
  * <ul>
- *   <li>{@code GET /} — an HTML page linking to the seven continents.
- *   <li>{@code GET /continent/{code}} — the continent's countries as JSON; {@code 404
+ *   <li>{@code GET /} — an HTML page, titled "Continents", linking to the seven continents.
+ *   <li>{@code GET /continent/{code}} — the continent's name, code and countries (each with its name and
+ *       capital) as JSON, the query's data as the backend sent it; {@code 404
  *       {"detail":"Continent not found"}} for an unknown code; {@code 503 {"detail":"GraphQL backend
  *       unavailable"}} when the backend cannot answer within the request timeout.
  * </ul>
@@ -55,13 +56,15 @@ public final class ContinentWebService implements AutoCloseable {
     /** The continent codes the service knows, as in the seed. */
     public static final List<String> CONTINENT_CODES = List.of("AF", "AN", "AS", "EU", "NA", "OC", "SA");
 
-    /** The seed's query, parsed once at class load. */
+    /** The seed's query (gql's fastapi_async.py), parsed once at class load. */
     static final GraphQLRequest QUERY = gql("""
             query getContinentInfo($code: ID!) {
-              continent(code: $code) {
-                countries {
-                  code
+              continent(code:$code) {
+                name
+                code
+                countries  {
                   name
+                  capital
                 }
               }
             }""");
@@ -110,12 +113,25 @@ public final class ContinentWebService implements AutoCloseable {
         return new Builder(transport);
     }
 
-    /** The seed's {@code get_root}: the continents, each a link to its page. */
+    /**
+     * The seed's {@code get_root}: an HTML page titled "Continents" that links each continent to its page. Byte
+     * for byte what gql's FastAPI example answers, indentation included.
+     */
     static String rootPage() {
         String links = CONTINENT_CODES.stream()
                 .map(code -> "<a href=\"continent/" + code + "\">" + code + "</a>")
                 .collect(Collectors.joining(", "));
-        return "Continents: " + links;
+        return """
+
+                    <html>
+                        <head>
+                            <title>Continents</title>
+                        </head>
+                        <body>
+                            Continents: %s
+                        </body>
+                    </html>
+                """.formatted(links);
     }
 
     /*

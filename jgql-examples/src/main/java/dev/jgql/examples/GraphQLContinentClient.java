@@ -58,10 +58,12 @@ public final class GraphQLContinentClient implements AutoCloseable {
      * first link is up (unless the {@link Reconnect} says not to wait). With the default connect policy this
      * waits for as long as the backend is down; {@link #close()} from another thread ends the wait.
      *
+     * @return the session, e.g. to follow its state
      * @throws dev.jgql.TransportException if the connect policy gave up, or the client was closed meanwhile
      */
-    public void connect() {
+    public ReconnectingSession connect() {
         session = await(client.connectAsync(reconnect));
+        return session;
     }
 
     /** Closes the permanent session: pending calls fail, the link is released. Idempotent. */

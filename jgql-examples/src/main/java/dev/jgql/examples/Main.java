@@ -1,5 +1,6 @@
 package dev.jgql.examples;
 
+import dev.jgql.Reconnect;
 import dev.jgql.countries.CountriesServer;
 import dev.jgql.engine.Engine;
 import dev.jgql.engine.JdkEngine;
@@ -14,22 +15,26 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
  * The examples' command line:
  *
  * <pre>
- * java -jar jgql-examples-VERSION.jar web [--host H] [--port N] [--backend URL] [--engine jdk|vertx]
- * java -jar jgql-examples-VERSION.jar console [--backend URL] [--engine jdk|vertx]
+ * java -jar jgql-examples/target/jgql-examples-VERSION.jar web [--host H] [--port N] [--backend URL] [--engine jdk|vertx]
+ * java -jar jgql-examples/target/jgql-examples-VERSION.jar console [--backend URL] [--engine jdk|vertx]
  * </pre>
  *
  * Without {@code --backend} the embedded countries backend is started in-process on a free port.
  */
 public final class Main {
+    /** The usage text; {@code %1$s} is how this program was started, see {@link #command}. */
     static final String USAGE = """
-            Usage: java -jar jgql-examples.jar <command> [options]
+            Usage: %1$s <command> [options]
 
             The two example programs of gql's "Async permanent session" chapter, on jgql.
 
@@ -47,12 +52,46 @@ public final class Main {
               --host H       web: the address to listen on (default 127.0.0.1).
               --help         Show this help.
 
-            The console waits for the backend before its first prompt, as gql's connect_async does.
+            Both start while the backend is down and reconnect by themselves. The console prompts at
+            once and reports on standard error what the connection is doing (connecting, why an attempt
+            failed, when the next one is); 'exit' or the end of input quits at any time. A code asked for
+            while the backend is unreachable waits up to 10 s, then the console says why it failed.
             Why a web request got 503 is logged at debug level:
-              java -Dorg.slf4j.simpleLogger.log.dev.jgql.examples=debug -jar jgql-examples.jar web
+              java -Dorg.slf4j.simpleLogger.log.dev.jgql.examples=debug %2$s web
             """;
 
+    /** The longest a continent name may take, waiting for the backend included: gql's default execute timeout. */
+    static final Duration EXECUTE_TIMEOUT = Duration.ofSeconds(10);
+
     private Main() {
+    }
+
+    /**
+     * How this program was started, for the usage text: {@code java -jar PATH} when it runs from a jar (the path
+     * relative to the working directory when the jar lies below it), else {@code java dev.jgql.examples.Main}.
+     *
+     * @param codeSource where this class was loaded from
+     * @param workingDirectory the directory the program runs in
+     */
+    static String command(URL codeSource, Path workingDirectory) {
+        Path location;
+        try {
+            location = Path.of(codeSource.toURI());
+        } catch (URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return "java " + Main.class.getName();
+        }
+        if (!location.getFileName().toString().endsWith(".jar")) {
+            return "java " + Main.class.getName();
+        }
+        Path cwd = workingDirectory.toAbsolutePath().normalize();
+        Path jar = location.toAbsolutePath().normalize();
+        return "java -jar " + (jar.startsWith(cwd) ? cwd.relativize(jar) : jar);
+    }
+
+    private static String usage() {
+        String command = command(Main.class.getProtectionDomain().getCodeSource().getLocation(), Path.of(""));
+        String jvmTail = command.startsWith("java ") ? command.substring("java ".length()) : command;
+        return String.format(Locale.ROOT, USAGE, command, jvmTail);
     }
 
     public static void main(String[] args) {
@@ -175,11 +214,11 @@ public final class Main {
         } catch (UsageException e) {
             err.println(e.getMessage());
             err.println();
-            err.print(USAGE);
+            err.print(usage());
             return 2;
         }
         if (options.command().equals("help")) {
-            out.print(USAGE);
+            out.print(usage());
             return 0;
         }
         CountriesServer embedded = null;
@@ -195,7 +234,7 @@ public final class Main {
                 runWeb(options, transport, embedded, out);
                 return 0;
             }
-            return runConsole(transport, embedded, in, out, err);
+            return runConsole(backend, transport, embedded, in, out, err);
         } catch (RuntimeException e) {
             err.println("Failed: " + e.getMessage());
             if (embedded != null) {
@@ -220,14 +259,18 @@ public final class Main {
         }, "examples-shutdown"));
     }
 
-    private static int runConsole(Transport transport, CountriesServer embedded, InputStream in, PrintStream out,
-            PrintStream err) {
-        GraphQLContinentClient continentClient = new GraphQLContinentClient(transport);
-        // Ctrl-C while waiting for the backend or for an answer: release the session before the JVM exits.
+    private static int runConsole(URI backend, Transport transport, CountriesServer embedded, InputStream in,
+            PrintStream out, PrintStream err) {
+        ConnectionProgress progress = new ConnectionProgress(err, withoutCredentials(backend));
+        GraphQLContinentClient continentClient = new GraphQLContinentClient(transport, EXECUTE_TIMEOUT,
+                progress.reporting(Reconnect.defaults()));
+        // Ctrl-C: release the session before the JVM exits.
         Thread hook = new Thread(continentClient::close, "examples-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            continentClient.connect();
+            progress.starting();
+            // Returns at once (see ConnectionProgress.reporting): the prompt comes while the session connects.
+            progress.follow(continentClient.connect());
             ContinentConsole.run(continentClient, new BufferedReader(new InputStreamReader(in, Charset.defaultCharset())),
                     out);
             return 0;
@@ -245,5 +288,12 @@ public final class Main {
                 // the hook is running or has run: nothing to remove
             }
         }
+    }
+
+    /** The URL as the user may read it: user info (credentials), query and fragment left out. */
+    static String withoutCredentials(URI uri) {
+        String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        return uri.getScheme() + "://" + uri.getHost() + port + path;
     }
 }

@@ -2,6 +2,7 @@ package dev.jgql.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.jgql.Reconnect;
 import dev.jgql.TransportException;
@@ -11,10 +12,16 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +33,9 @@ class ContinentConsoleTest {
     /** Short, so the failure while the backend is down comes quicker; the default is 10 s. */
     private static final Duration EXECUTE_TIMEOUT = Duration.ofSeconds(3);
     private static final String PROMPT = "\nPlease enter a continent code or 'exit':";
-    private static final String VALID_CODES = "Please enter a valid continent code from [AF, AN, AS, EU, NA, OC, SA]\n";
+    /** As the seed prints it: Python's list syntax. */
+    private static final String VALID_CODES =
+            "Please enter a valid continent code from ['AF', 'AN', 'AS', 'EU', 'NA', 'OC', 'SA']\n";
 
     private Backend backend;
     private GraphQLContinentClient continentClient;
@@ -106,7 +115,7 @@ class ContinentConsoleTest {
 
         // The same permanent session serves again once the backend is back.
         backend.start();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollDelay(Duration.ZERO)
+        await().atMost(Duration.ofSeconds(15)).pollDelay(Duration.ZERO)
                 .untilAsserted(() -> assertThat(console("EU\nexit\n")).contains("The continent name is Europe\n"));
     }
 
@@ -137,19 +146,65 @@ class ContinentConsoleTest {
         assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"))
                 .isEqualTo(PROMPT + "The continent name is Europe\n\n" + PROMPT);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Started the embedded countries backend at http://");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Started the embedded countries backend at http://")
+                .contains("Connected to the GraphQL backend at http://127.0.0.1:");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Link.class)
+    void withTheBackendDownTheConsolePromptsSaysWhyAndWhenItRetriesAndQuitsOnExit(Link link) throws Exception {
+        int deadPort = TestSupport.freePort();
+        String url = link.uri(deadPort).toString();
+        PipedOutputStream keyboard = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(keyboard);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ExecutorService runner = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> status = runner.submit(() -> Main.run(new String[] {"console", "--backend", url}, in,
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+
+            // The prompt is there at once, and standard error says what is going on: connecting, the cause of the
+            // failure, when the next attempt is, and how to quit.
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> err.toString(StandardCharsets.UTF_8).contains("Next attempt in"));
+            assertThat(text(out)).isEqualTo(PROMPT);
+            assertThat(text(err)).startsWith("Connecting to the GraphQL backend at " + url + "\n")
+                    .containsPattern("Cannot reach the GraphQL backend: .*127\\.0\\.0\\.1:" + deadPort
+                            + ".* Next attempt in \\d+\\.\\d s; type 'exit' to quit\\.\n");
+
+            keyboard.write("exit\n".getBytes(StandardCharsets.UTF_8));
+            keyboard.flush();
+
+            assertThat(status.get(10, TimeUnit.SECONDS)).isZero();
+            assertThat(text(out)).isEqualTo(PROMPT);
+            // The user quit; nothing failed, and nothing claims otherwise.
+            assertThat(text(err)).doesNotContain("Failed").doesNotContain("closed by the application")
+                    .doesNotContain("Connected to");
+        } finally {
+            keyboard.close();
+            runner.shutdownNow();
+            assertThat(runner.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    private static String text(ByteArrayOutputStream stream) {
+        return stream.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
     }
 
     @Test
     void theCommandLineUsesAWebSocketBackendForAWsUrl() {
         backend = Backend.running();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
 
         int status = Main.run(new String[] {"console", "--backend", Link.WS.uri(backend.port()).toString()},
                 new ByteArrayInputStream("AN\n".getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 
-        assertThat(status).isZero();
+        assertThat(status).as(text(err)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("The continent name is Antarctica");
+        assertThat(text(err)).isEqualTo("Connecting to the GraphQL backend at " + Link.WS.uri(backend.port()) + "\n"
+                + "Connected to the GraphQL backend at " + Link.WS.uri(backend.port()) + "\n");
     }
 }

@@ -9,8 +9,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
 
@@ -60,8 +63,30 @@ class MainTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
 
         assertThat(status).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: java -jar jgql-examples.jar")
-                .contains("web", "console", "--backend URL", "--port N", "--help");
+        // The tests run from target/classes, not from a jar: the usage names the class to run.
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: java dev.jgql.examples.Main <command>")
+                .contains("web", "console", "--backend URL", "--port N", "--help")
+                .contains("java -Dorg.slf4j.simpleLogger.log.dev.jgql.examples=debug dev.jgql.examples.Main web")
+                .doesNotContain("%");
+    }
+
+    @Test
+    void theUsageNamesTheJarThatRuns(@TempDir Path dir) throws Exception {
+        Path jar = Files.createFile(dir.resolve("jgql-examples-1.2.3.jar"));
+
+        assertThat(Main.command(jar.toUri().toURL(), dir)).isEqualTo("java -jar jgql-examples-1.2.3.jar");
+        assertThat(Main.command(jar.toUri().toURL(), dir.getParent()))
+                .isEqualTo("java -jar " + dir.getFileName().resolve("jgql-examples-1.2.3.jar"));
+        Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        assertThat(Main.command(jar.toUri().toURL(), elsewhere)).isEqualTo("java -jar " + jar);
+        assertThat(Main.command(dir.toUri().toURL(), dir)).isEqualTo("java dev.jgql.examples.Main");
+    }
+
+    @Test
+    void theBackendIsShownWithoutCredentials() {
+        assertThat(Main.withoutCredentials(URI.create("https://user:secret@example.org:8443/graphql?token=t#x")))
+                .isEqualTo("https://example.org:8443/graphql");
+        assertThat(Main.withoutCredentials(URI.create("ws://127.0.0.1/graphql"))).isEqualTo("ws://127.0.0.1/graphql");
     }
 
     @Test

@@ -622,15 +622,12 @@ class ChaosProxyTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             listener.close();
             for (Socket socket : sockets) {
                 socket.close();
             }
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            for (Thread thread : List.copyOf(threads)) {
-                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            }
+            Threads.joinAll(threads, WAIT, "EchoServer");
             assertThat(threads).as("echo threads").isEmpty();
         }
     }

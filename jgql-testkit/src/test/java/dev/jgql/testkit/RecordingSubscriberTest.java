@@ -16,7 +16,8 @@ class RecordingSubscriberTest {
 
     @Test
     void recordsItemsOnDemandAndCompletion() {
-        try (SubmissionPublisher<Integer> publisher = new SubmissionPublisher<>(Runnable::run, 16)) {
+        SubmissionPublisher<Integer> publisher = new SubmissionPublisher<>(Runnable::run, 16);
+        try {
             RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>(2);
             publisher.subscribe(subscriber);
             for (int i = 1; i <= 4; i++) {
@@ -32,6 +33,8 @@ class RecordingSubscriberTest {
             assertThat(subscriber.error()).isNull();
             assertThat(subscriber.violations()).isEmpty();
             assertThat(subscriber.threads()).isNotEmpty();
+        } finally {
+            publisher.close(); // idempotent; the test closes it on purpose to complete the stream
         }
     }
 

@@ -318,10 +318,15 @@ class ScriptedHttpServerTest {
 
     @Test
     void openConnectionCountFollowsTheClientsSockets() throws Exception {
-        try (Socket first = raw(); Socket second = raw()) {
-            await(() -> server.openConnectionCount() == 2);
-            first.close();
+        try (Socket stays = raw()) {
+            Socket closes = raw();
+            try {
+                await(() -> server.openConnectionCount() == 2);
+            } finally {
+                closes.close();
+            }
             await(() -> server.openConnectionCount() == 1);
+            assertThat(stays.isClosed()).isFalse();
         }
         await(() -> server.openConnectionCount() == 0);
     }
