@@ -1,6 +1,7 @@
 package dev.jgql.bench;
 
 import dev.jgql.Client;
+import dev.jgql.ClientEventListener;
 import dev.jgql.GraphQLRequest;
 import dev.jgql.Gql;
 import dev.jgql.Reconnect;
@@ -45,6 +46,10 @@ import org.springframework.web.reactive.function.client.WebClient;
  *   <li>{@code jgql}: the permanent session, {@code client.connectAsync(Reconnect.defaults()).join().execute(…).join()}
  *       over {@link HttpTransport} with its defaults.</li>
  *   <li>{@code jgqlWs}: the same session over {@link WebSocketTransport} with its defaults (one socket).</li>
+ *   <li>{@code jgqlVertx}, {@code jgqlVertxWs}: the same two on the Vert.x engine ({@code jgql-vertx}).</li>
+ *   <li>{@code jgqlEngine}: {@link EngineRoundTrip}, the JDK engine alone (body, exchange, JSON parse): jgql minus
+ *       this is what the pipeline costs a caller.</li>
+ *   <li>{@code jgqlListener}: {@code jgql} with an event listener that does nothing: what events cost.</li>
  *   <li>{@code jgqlVertx}, {@code jgqlVertxWs}: the same two on {@link VertxEngine#create()} instead of the JDK
  *       engine.</li>
  *   <li>{@code springSync}: Spring for GraphQL {@code HttpSyncGraphQlClient} on a {@code RestClient} with the JDK
@@ -53,8 +58,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  *       {@code execute().block().getData()}.</li>
  * </ul>
  *
- * <p>{@link #latency} is one caller (sample time: median, p99); {@link #throughput} is 64 callers blocking on
- * their own requests.
+ * <p>{@link #latency} is one caller (sample time: median, p99); {@link #throughput1} the same caller in
+ * operations per second; {@link #throughput} is 64 callers blocking on their own requests.
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
@@ -62,7 +67,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 @Measurement(iterations = 5, time = 5)
 public class QueryBenchmark {
 
-    @Param({"raw", "jgql", "jgqlWs", "jgqlVertx", "jgqlVertxWs", "springSync", "springAsync"})
+    @Param({"raw", "jgql", "jgqlWs", "jgqlVertx", "jgqlVertxWs", "jgqlEngine", "jgqlListener", "springSync",
+            "springAsync"})
     public String client;
 
     @Param({"small", "large"})
@@ -94,17 +100,29 @@ public class QueryBenchmark {
                 call = () -> raw.execute(document, variables);
                 closer = () -> { };
             }
-            case "jgql", "jgqlWs", "jgqlVertx", "jgqlVertxWs" -> {
+            case "jgql", "jgqlWs", "jgqlVertx", "jgqlVertxWs", "jgqlListener" -> {
                 Engine engine = client.startsWith("jgqlVertx") ? VertxEngine.create() : JdkEngine.create();
-                Client jgql = Client.builder()
+                Client.Builder builder = Client.builder()
                         .transport(client.endsWith("Ws")
                                 ? WebSocketTransport.builder(server.webSocketUri()).engine(engine).build()
-                                : HttpTransport.builder(server.httpUri()).engine(engine).build())
-                        .build();
+                                : HttpTransport.builder(server.httpUri()).engine(engine).build());
+                if (client.equals("jgqlListener")) {
+                    // A listener that does nothing: what building and delivering the events costs.
+                    builder.eventListener(new ClientEventListener() { });
+                }
+                Client jgql = builder.build();
                 ReconnectingSession session = jgql.connectAsync(Reconnect.defaults()).join();
                 GraphQLRequest request = Gql.gql(document);
                 call = () -> session.execute(request, variables).join();
                 closer = jgql;
+            }
+            case "jgqlEngine" -> {
+                // The JDK engine's own round trip, with the same body and the same JSON parse: the floor under
+                // jgql's pipeline, so jgql minus this is what the pipeline, retries and timers cost.
+                EngineRoundTrip engine = new EngineRoundTrip(server.httpUri());
+                GraphQLRequest request = Gql.gql(document).withVariables(variables);
+                call = () -> engine.execute(request);
+                closer = engine;
             }
             case "springSync" -> {
                 HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -153,6 +171,15 @@ public class QueryBenchmark {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     @Threads(1)
     public Object latency() throws Exception {
+        return call.run();
+    }
+
+    /** One caller: operations per second, to compare with the 64-caller figure in the same unit. */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @Threads(1)
+    public Object throughput1() throws Exception {
         return call.run();
     }
 

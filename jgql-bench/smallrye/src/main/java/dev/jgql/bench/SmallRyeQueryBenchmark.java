@@ -82,6 +82,15 @@ public class SmallRyeQueryBenchmark {
         return run();
     }
 
+    /** One caller: operations per second, to compare with the 64-caller figure in the same unit. */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @Threads(1)
+    public Object throughput1() throws Exception {
+        return run();
+    }
+
     /** 64 concurrent callers sharing one client: operations per second. */
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
