@@ -1,5 +1,7 @@
 package dev.jgql.engine;
 
+import dev.jgql.internal.BlockingCaller;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.http.HttpClient;
@@ -66,6 +68,19 @@ final class JdkHttpEngine implements HttpEngine {
             return CompletableFuture.failedFuture(e);
         }
         HttpResponse.BodyHandler<HttpEngineResponse> handler = info -> body(request, info);
+        BlockingCaller caller = BlockingCaller.current();
+        if (caller != null) {
+            // The calling thread will wait for this exchange anyway: do it here, with no hand-over at all.
+            Send send = new Send(sender, jdkRequest, handler);
+            if (caller.claim(send::interruptIfRunning)) {
+                try {
+                    send.run();
+                } finally {
+                    caller.released();
+                }
+                return send.result;
+            }
+        }
         if (!sendOnOwnThreads) {
             CompletableFuture<HttpResponse<HttpEngineResponse>> exchange = sender.sendAsync(jdkRequest, handler);
             CompletableFuture<HttpEngineResponse> response = exchange.thenApply(HttpResponse::body);
@@ -158,9 +173,11 @@ final class JdkHttpEngine implements HttpEngine {
     }
 
     /**
-     * One synchronous {@code send} on one of the engine's threads. Cancelling its future
-     * interrupts that thread, which makes the JDK abandon the exchange; the interrupt is delivered
-     * only while this send runs, never to the thread's next task.
+     * One synchronous {@code send}, on one of the engine's threads or on a caller's that waits for
+     * it anyway. Cancelling its future interrupts that thread, which makes the JDK abandon the
+     * exchange; the interrupt is delivered only while this send runs, never to what the thread does
+     * next, and an interrupt that came from elsewhere (the application interrupting its own thread)
+     * is left standing.
      */
     private static final class Send implements Runnable {
         final CompletableFuture<HttpEngineResponse> result = new CompletableFuture<>();
@@ -169,6 +186,7 @@ final class JdkHttpEngine implements HttpEngine {
         private final HttpResponse.BodyHandler<HttpEngineResponse> handler;
         private Thread runner;
         private boolean finished;
+        private boolean interruptedByCancel;
 
         Send(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<HttpEngineResponse> handler) {
             this.client = client;
@@ -192,21 +210,31 @@ final class JdkHttpEngine implements HttpEngine {
             try {
                 result.complete(client.send(request, handler).body());
             } catch (InterruptedException e) {
+                synchronized (this) {
+                    if (!interruptedByCancel) {
+                        Thread.currentThread().interrupt(); // not ours: the thread's owner asked, keep it asked
+                    }
+                }
                 result.completeExceptionally(new InterruptedIOException("The HTTP exchange was abandoned"));
             } catch (IOException | RuntimeException e) {
                 result.completeExceptionally(e);
             } finally {
+                boolean ours;
                 synchronized (this) {
                     finished = true;
                     runner = null;
+                    ours = interruptedByCancel;
                 }
-                // An interrupt that arrived as the send ended belongs to this task, not to the next.
-                Thread.interrupted();
+                if (ours) {
+                    // The interrupt that cancelled this send belongs to it, not to what the thread does next.
+                    Thread.interrupted();
+                }
             }
         }
 
-        private synchronized void interruptIfRunning() {
+        synchronized void interruptIfRunning() {
             if (runner != null && !finished) {
+                interruptedByCancel = true;
                 runner.interrupt();
             }
         }

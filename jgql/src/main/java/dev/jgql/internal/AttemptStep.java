@@ -80,6 +80,8 @@ final class AttemptStep implements GraphQLInterceptor {
         };
         private volatile TransportConnection connection;
         private volatile CompletableFuture<ExecutionResult> sent;
+        /** The caller whose own thread may be doing the exchange (a blocking caller), or null. */
+        private volatile BlockingCaller inline;
         private volatile ScheduledFuture<?> timer;
 
         Attempt(GraphQLCall call, Duration timeout, String bound) {
@@ -113,11 +115,21 @@ final class AttemptStep implements GraphQLInterceptor {
                 return;
             }
             connection = ready;
+            // A caller that blocks on this call may do the exchange on its own thread (see BlockingCaller).
+            BlockingCaller caller = BlockingCaller.current();
+            if (caller != null) {
+                inline = caller;
+                caller.arm();
+            }
             CompletableFuture<ExecutionResult> request;
             try {
                 request = ready.execute(call);
             } catch (RuntimeException e) {
                 request = CompletableFuture.failedFuture(e);
+            } finally {
+                if (caller != null) {
+                    caller.disarm();
+                }
             }
             sent = request;
             if (result.isDone()) {
@@ -165,6 +177,10 @@ final class AttemptStep implements GraphQLInterceptor {
 
         /** The caller gave up (timeout, cancel): abandon the request on the wire too. */
         private void abandon() {
+            BlockingCaller caller = inline;
+            if (caller != null) {
+                caller.cancelInline();
+            }
             CompletableFuture<ExecutionResult> request = sent;
             if (request != null) {
                 request.cancel(true);

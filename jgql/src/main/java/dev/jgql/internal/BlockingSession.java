@@ -29,22 +29,22 @@ public final class BlockingSession implements Session {
 
     @Override
     public Map<String, Object> execute(GraphQLRequest request) {
-        return Futures.await(async.execute(request));
+        return BlockingCaller.await(() -> async.execute(request));
     }
 
     @Override
     public Map<String, Object> execute(GraphQLRequest request, CallOptions options) {
-        return Futures.await(async.execute(request, options));
+        return BlockingCaller.await(() -> async.execute(request, options));
     }
 
     @Override
     public ExecutionResult executeForResult(GraphQLRequest request) {
-        return Futures.await(async.executeForResult(request));
+        return BlockingCaller.await(() -> async.executeForResult(request));
     }
 
     @Override
     public ExecutionResult executeForResult(GraphQLRequest request, CallOptions options) {
-        return Futures.await(async.executeForResult(request, options));
+        return BlockingCaller.await(() -> async.executeForResult(request, options));
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.jgql.GraphQLRequest;
 import dev.jgql.Gql;
 import dev.jgql.Reconnect;
 import dev.jgql.ReconnectingSession;
+import dev.jgql.Session;
 import dev.jgql.engine.Engine;
 import dev.jgql.engine.JdkEngine;
 import dev.jgql.transport.support.GraphQLJson;
@@ -43,8 +44,10 @@ import org.springframework.web.reactive.function.client.WebClient;
  *
  * <ul>
  *   <li>{@code raw}: {@link RawJdkClient}, the floor.</li>
- *   <li>{@code jgql}: the permanent session, {@code client.connectAsync(Reconnect.defaults()).join().execute(…).join()}
- *       over {@link HttpTransport} with its defaults.</li>
+ *   <li>{@code jgql}: the permanent session ({@code client.connectAsync(Reconnect.defaults())}) over
+ *       {@link HttpTransport} with its defaults, called through its blocking view
+ *       ({@code session.blocking().execute(…)}), as the raw client blocks in {@code send()}.</li>
+ *   <li>{@code jgqlAsync}: the same session through its asynchronous API, {@code session.execute(…).join()}.</li>
  *   <li>{@code jgqlWs}: the same session over {@link WebSocketTransport} with its defaults (one socket).</li>
  *   <li>{@code jgqlVertx}, {@code jgqlVertxWs}: the same two on the Vert.x engine ({@code jgql-vertx}).</li>
  *   <li>{@code jgqlEngine}: {@link EngineRoundTrip}, the JDK engine alone (body, exchange, JSON parse): jgql minus
@@ -67,8 +70,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 @Measurement(iterations = 5, time = 5)
 public class QueryBenchmark {
 
-    @Param({"raw", "jgql", "jgqlWs", "jgqlVertx", "jgqlVertxWs", "jgqlEngine", "jgqlListener", "springSync",
-            "springAsync"})
+    @Param({"raw", "jgql", "jgqlWs", "jgqlVertx", "jgqlVertxWs", "jgqlEngine", "jgqlListener", "jgqlAsync",
+            "springSync", "springAsync"})
     public String client;
 
     @Param({"small", "large"})
@@ -100,7 +103,7 @@ public class QueryBenchmark {
                 call = () -> raw.execute(document, variables);
                 closer = () -> { };
             }
-            case "jgql", "jgqlWs", "jgqlVertx", "jgqlVertxWs", "jgqlListener" -> {
+            case "jgql", "jgqlWs", "jgqlVertx", "jgqlVertxWs", "jgqlListener", "jgqlAsync" -> {
                 Engine engine = client.startsWith("jgqlVertx") ? VertxEngine.create() : JdkEngine.create();
                 Client.Builder builder = Client.builder()
                         .transport(client.endsWith("Ws")
@@ -113,7 +116,13 @@ public class QueryBenchmark {
                 Client jgql = builder.build();
                 ReconnectingSession session = jgql.connectAsync(Reconnect.defaults()).join();
                 GraphQLRequest request = Gql.gql(document);
-                call = () -> session.execute(request, variables).join();
+                if (client.equals("jgqlAsync")) {
+                    call = () -> session.execute(request, variables).join();
+                } else {
+                    // A caller that blocks, as the raw client blocks in send(): the session's blocking view.
+                    Session blocking = session.blocking();
+                    call = () -> blocking.execute(request, variables);
+                }
                 closer = jgql;
             }
             case "jgqlEngine" -> {
