@@ -20,13 +20,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Time from the backend coming back to the first successful execute, for the HTTP and the WebSocket transport,
- * with the connect policy {@code Reconnect.backoff(50 ms, 200 ms)}, forever. Each cycle: stop the (in-process)
- * countries server, make the session see the failure and wait for {@code RECONNECTING}, start the server on the
- * same port, then time one {@code execute} issued at once (it waits for the link). The server runs in this JVM
- * because it has to be stopped and restarted quickly; only the client's recovery is timed. Not JMH.
+ * Time from the backend coming back to the first successful execute, for the HTTP and the WebSocket transport.
+ * Each cycle: stop the (in-process) countries server, make the session see the failure and wait for
+ * {@code RECONNECTING}, wait out the outage, start the server on the same port, then time one {@code execute}
+ * issued at once (it waits for the link). The server runs in this JVM because it has to be stopped and restarted
+ * quickly; only the client's recovery is timed. Not JMH.
  *
- * <pre>java -cp benchmarks.jar dev.jgql.bench.ReconnectTime [--engine jdk|vertx] [cycles]</pre>
+ * <p>Without {@code --outage}: the connect policy {@code Reconnect.backoff(50 ms, 200 ms)} and a 300 ms outage
+ * (the loop at its longest backoff). With {@code --outage SECONDS}: {@link Reconnect#defaults()} and an outage that
+ * long with nobody waiting, so that the backoff has grown (to 16-32 s after a minute): what a service that
+ * restarts its backend sees; the first request after the backend returns brings the next attempt forward.
+ *
+ * <pre>java -cp benchmarks.jar dev.jgql.bench.ReconnectTime [--engine jdk|vertx] [--outage SECONDS] [cycles]</pre>
  */
 public final class ReconnectTime {
     private ReconnectTime() {
@@ -35,13 +40,18 @@ public final class ReconnectTime {
     public static void main(String[] args) throws Exception {
         Engine engine = BenchEngines.engine(args);
         args = BenchEngines.positional(args);
+        Duration outage = null;
+        if (args.length > 1 && args[0].equals("--outage")) {
+            outage = Duration.ofSeconds(Long.parseLong(args[1]));
+            args = java.util.Arrays.copyOfRange(args, 2, args.length);
+        }
         int cycles = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        run("http", cycles, engine);
-        run("ws", cycles, engine);
+        run("http", cycles, engine, outage);
+        run("ws", cycles, engine, outage);
         System.exit(0);
     }
 
-    private static void run(String kind, int cycles, Engine engine) throws Exception {
+    private static void run(String kind, int cycles, Engine engine, Duration outage) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -52,11 +62,13 @@ public final class ReconnectTime {
         RetryPolicy<Object> connect = Reconnect.backoff(Duration.ofMillis(50), Duration.ofMillis(200))
                 .handle(Exception.class).withMaxRetries(-1).build();
         Client client = Client.builder().transport(transport).build();
-        ReconnectingSession session = client.connectAsync(Reconnect.builder().retryConnect(connect).build()).join();
+        Reconnect options = outage == null ? Reconnect.builder().retryConnect(connect).build() : Reconnect.defaults();
+        ReconnectingSession session = client.connectAsync(options).join();
         GraphQLRequest query = Gql.gql(Queries.SMALL).withVariables(Queries.SMALL_VARIABLES);
         session.execute(query).join();
         List<Double> millis = new ArrayList<>();
-        for (int cycle = 0; cycle < cycles + 2; cycle++) {
+        int warmUp = outage == null ? 2 : 0;
+        for (int cycle = 0; cycle < cycles + warmUp; cycle++) {
             server.close();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (session.state() != ConnectionState.RECONNECTING) {
@@ -68,20 +80,20 @@ public final class ReconnectTime {
                     throw new IllegalStateException(kind + ": the session never noticed the server went away");
                 }
             }
-            Thread.sleep(300); // let the connect loop reach its longest backoff (200 ms)
+            Thread.sleep(outage == null ? 300 : outage.toMillis()); // the loop at its longest backoff, or the outage
             server = CountriesServer.start(port);
             long t0 = System.nanoTime();
             session.execute(query).join();
             double ms = (System.nanoTime() - t0) / 1e6;
-            if (cycle >= 2) { // two warm-up cycles
+            if (cycle >= warmUp) {
                 millis.add(ms);
             }
         }
         client.close();
         server.close();
         Collections.sort(millis);
-        System.out.printf("%-4s back-up-to-first-success over %d cycles: median %.1f ms, min %.1f, p90 %.1f, max %.1f%n",
-                kind, millis.size(), millis.get(millis.size() / 2), millis.get(0),
+        System.out.printf("%-4s back-up-to-first-success over %d cycles%s: median %.1f ms, min %.1f, p90 %.1f, max %.1f%n",
+                kind, millis.size(), outage == null ? "" : " after " + outage.toSeconds() + " s outages, default policy", millis.get(millis.size() / 2), millis.get(0),
                 millis.get((int) Math.ceil(millis.size() * 0.9) - 1), millis.get(millis.size() - 1));
     }
 }

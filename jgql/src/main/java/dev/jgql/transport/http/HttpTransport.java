@@ -5,6 +5,7 @@ import dev.jgql.Gql;
 import dev.jgql.engine.Engine;
 import dev.jgql.engine.EngineSettings;
 import dev.jgql.engine.JdkEngine;
+import dev.jgql.internal.Checks;
 import dev.jgql.internal.TransportFailures;
 import dev.jgql.transport.Transport;
 import dev.jgql.transport.TransportConnection;
@@ -171,14 +172,7 @@ public final class HttpTransport implements Transport {
         private HttpClient httpClient;
 
         private Builder(URI uri) {
-            Objects.requireNonNull(uri, "uri");
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-                throw new IllegalArgumentException("An HTTP transport needs an absolute http:// or https:// URI, not '"
-                        + (uri.getHost() == null ? uri.getScheme() + ":…" : TransportFailures.redact(uri))
-                        + "'; for ws:// use WebSocketTransport");
-            }
-            this.uri = uri;
+            this.uri = Checks.endpoint(uri, "An HTTP transport", "for ws:// use WebSocketTransport", "http", "https");
         }
 
         /**

@@ -3,6 +3,7 @@ package dev.jgql.transport.ws;
 import dev.jgql.TransportException;
 import dev.jgql.engine.Engine;
 import dev.jgql.engine.JdkEngine;
+import dev.jgql.internal.Checks;
 import dev.jgql.internal.TransportFailures;
 import dev.jgql.transport.Transport;
 import dev.jgql.transport.TransportConnection;
@@ -218,13 +219,7 @@ public final class WebSocketTransport implements Transport {
         private HttpClient httpClient;
 
         private Builder(URI uri) {
-            Objects.requireNonNull(uri, "uri");
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("ws") && !scheme.equals("wss") || uri.getHost() == null) {
-                throw new IllegalArgumentException("A WebSocket transport needs an absolute ws:// or wss:// URI, not '"
-                        + (uri.getHost() == null ? uri.getScheme() + ":…" : TransportFailures.redact(uri))
-                        + "'; for http(s):// use HttpTransport");
-            }
+            Checks.endpoint(uri, "A WebSocket transport", "for http(s):// use HttpTransport", "ws", "wss");
             if (uri.getFragment() != null) {
                 throw new IllegalArgumentException("A WebSocket URI cannot have a fragment: " + TransportFailures.redact(uri));
             }
@@ -341,7 +336,7 @@ public final class WebSocketTransport implements Transport {
          * balancers (often 30–60 s).
          */
         public Builder pingInterval(Duration pingInterval) {
-            this.pingInterval = notNegative(pingInterval, "pingInterval");
+            this.pingInterval = Checks.notNegative(pingInterval, "pingInterval");
             return this;
         }
 
@@ -373,7 +368,7 @@ public final class WebSocketTransport implements Transport {
          * {@link Duration#ZERO}: off, ping frames suffice for most deployments.
          */
         public Builder protocolPingInterval(Duration protocolPingInterval) {
-            this.protocolPingInterval = notNegative(protocolPingInterval, "protocolPingInterval");
+            this.protocolPingInterval = Checks.notNegative(protocolPingInterval, "protocolPingInterval");
             return this;
         }
 
@@ -385,7 +380,7 @@ public final class WebSocketTransport implements Transport {
          * {@code ka} intervals vary.
          */
         public Builder keepAliveTimeout(Duration keepAliveTimeout) {
-            this.keepAliveTimeout = notNegative(keepAliveTimeout, "keepAliveTimeout");
+            this.keepAliveTimeout = Checks.notNegative(keepAliveTimeout, "keepAliveTimeout");
             return this;
         }
 
@@ -443,14 +438,6 @@ public final class WebSocketTransport implements Transport {
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
             return this;
-        }
-
-        private static Duration notNegative(Duration duration, String name) {
-            Objects.requireNonNull(duration, name);
-            if (duration.isNegative()) {
-                throw new IllegalArgumentException(name + " must not be negative (zero switches it off): " + duration);
-            }
-            return duration;
         }
 
         /**
