@@ -98,14 +98,14 @@ public final class Client implements AutoCloseable {
                 connected.completeExceptionally(Futures.unwrap(failure));
                 return;
             }
-            AsyncSession[] self = new AsyncSession[1];
-            self[0] = new ConnectedSession(config, context, main.join(), streams.join(), () -> {
-                openSessions.remove(self[0]);
+            AtomicReference<AsyncSession> self = new AtomicReference<>();
+            self.set(new ConnectedSession(config, context, main.join(), streams.join(), () -> {
+                openSessions.remove(self.get());
                 scheduler.release();
-            });
-            openSessions.add(self[0]);
-            if (!connected.complete(self[0])) {
-                self[0].closeAsync(); // the caller gave up waiting
+            }));
+            openSessions.add(self.get());
+            if (!connected.complete(self.get())) {
+                self.get().closeAsync(); // the caller gave up waiting
             }
         });
         return connected;

@@ -45,6 +45,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One HTTP "link": an {@link HttpEngine} with its pool and threads, and the GraphQL-over-HTTP
@@ -56,6 +57,7 @@ final class HttpConnection implements TransportConnection {
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
     static final String ACCEPT = "application/graphql-response+json, application/json;q=0.9";
     private static final String GRAPHQL_RESPONSE_JSON = "application/graphql-response+json";
+    private static final Duration DISCARD_AT_MOST_EVERY = Duration.ofSeconds(1);
 
     private final HttpTransport transport;
     private final TransportContext context;
@@ -63,6 +65,10 @@ final class HttpConnection implements TransportConnection {
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<TransportClosedException> closed = new CompletableFuture<>();
+    /** When pooled connections were last discarded (nanoTime), so that a burst of timeouts discards them once. */
+    private final AtomicLong lastDiscard = new AtomicLong(System.nanoTime() - DISCARD_AT_MOST_EVERY.toNanos());
+    /** Whether the server answered since the pool was last discarded: the first probe of an outage starts afresh. */
+    private volatile boolean answeredSinceDiscard = true;
 
     HttpConnection(HttpTransport transport, TransportContext context) {
         this.transport = transport;
@@ -371,18 +377,31 @@ final class HttpConnection implements TransportConnection {
     /** An execute timed out: the pooled connections may be dead (a half-open outage); open new ones from now on. */
     @Override
     public void timedOut(GraphQLCall call) {
-        LOG.debug("A call to {} timed out; discarding pooled connections", transport.redactedUri);
-        engine.discardPooledConnections();
+        discardPooledConnections();
+    }
+
+    /** Discards the engine's pooled connections, at most once a second however many calls time out together. */
+    private void discardPooledConnections() {
+        long now = System.nanoTime();
+        long last = lastDiscard.get();
+        if (now - last >= DISCARD_AT_MOST_EVERY.toNanos() && lastDiscard.compareAndSet(last, now)) {
+            LOG.debug("Discarding the pooled connections to {}", transport.redactedUri);
+            answeredSinceDiscard = false;
+            engine.discardPooledConnections();
+        }
     }
 
     /**
-     * Checks that the server answers again, on fresh connections: any GraphQL answer (errors
+     * Checks that the server answers again (on fresh connections, the first time after it stopped
+     * answering): any GraphQL answer (errors
      * included) counts, and so does a client error other than 408 and 429, which only a server
      * that is up can give. Completes with this connection, or fails with why the probe did not
      * get through.
      */
     CompletableFuture<TransportConnection> reachable(GraphQLRequest probe, Duration timeout) {
-        engine.discardPooledConnections();
+        if (answeredSinceDiscard) {
+            discardPooledConnections(); // the first probe of an outage: what is pooled may be dead
+        }
         HttpEngineRequest request;
         try {
             request = buildPost(GraphQLCall.of(probe), timeout);
@@ -401,6 +420,7 @@ final class HttpConnection implements TransportConnection {
                     throw Futures.asCompletionException(refused);
                 }
             }
+            answeredSinceDiscard = true;
             return this;
         });
     }
