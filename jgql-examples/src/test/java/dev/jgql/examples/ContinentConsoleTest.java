@@ -186,10 +186,15 @@ class ContinentConsoleTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             keyboard.close();
             runner.shutdownNow();
-            assertThat(runner.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+            try {
+                assertThat(runner.awaitTermination(10, TimeUnit.SECONDS)).as("the console's thread ends").isTrue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while waiting for the console's thread", e);
+            }
         }
     }
 
