@@ -4,6 +4,7 @@ import static dev.jgql.Gql.gql;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failsafe.RetryPolicy;
+import dev.jgql.CallOptions;
 import dev.jgql.Client;
 import dev.jgql.GraphQLRequest;
 import dev.jgql.Reconnect;
@@ -73,8 +74,8 @@ public final class ContinentWebService implements AutoCloseable {
     static final Map<String, String> UNAVAILABLE = Map.of("detail", "GraphQL backend unavailable");
 
     /**
-     * How much longer than the client's execute timeout we wait for a call before answering 503 anyway:
-     * jgql bounds every call by its execute timeout, this is only the backstop should a future never complete.
+     * How much longer than the request timeout we wait for a call before answering 503 anyway: every call has
+     * the request timeout as its deadline, this is only the backstop should a future never complete.
      */
     private static final Duration BACKSTOP_GRACE = Duration.ofMillis(500);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
@@ -160,8 +161,8 @@ public final class ContinentWebService implements AutoCloseable {
     }
 
     /**
-     * Runs the query on the client's permanent session. Bounded twice: by the client's execute timeout
-     * (waiting for a link, attempts and backoff included), and by a backstop a little longer, so no
+     * Runs the query on the client's permanent session. Bounded twice: by the call's deadline, the request
+     * timeout (waiting for a link, attempts and backoff included), and by a backstop a little longer, so no
      * request can hang even if a future were never completed.
      */
     private CompletableFuture<Map<String, Object>> continentInfo(String code) {
@@ -169,7 +170,7 @@ public final class ContinentWebService implements AutoCloseable {
         try {
             // client.session(), as the seed's client.session: the handler needs only the client.
             call = client.session().execute(QUERY, Map.of("code", code));
-        } catch (RuntimeException e) { // e.g. IllegalStateException: closed, shutting down
+        } catch (RuntimeException e) { // e.g. JgqlUsageException: closed, shutting down
             return CompletableFuture.failedFuture(e);
         }
         return call.orTimeout(requestTimeout.plus(BACKSTOP_GRACE).toMillis(), TimeUnit.MILLISECONDS);
@@ -261,7 +262,8 @@ public final class ContinentWebService implements AutoCloseable {
 
         /**
          * The longest a {@code /continent/{code}} request waits for the backend before answering 503: the
-         * client's execute timeout, which includes waiting for a reconnect. Default 5 seconds.
+         * deadline of each call (waiting for a reconnect, every attempt and backoff included), and so also the
+         * bound of each attempt. Default 5 seconds.
          */
         public Builder requestTimeout(Duration requestTimeout) {
             Objects.requireNonNull(requestTimeout, "requestTimeout");
@@ -294,7 +296,12 @@ public final class ContinentWebService implements AutoCloseable {
          * @throws RuntimeException if the server cannot listen (the session is closed again then)
          */
         public ContinentWebService start() {
-            Client client = Client.builder().transport(transport).executeTimeout(requestTimeout).build();
+            Client client = Client.builder()
+                    .transport(transport)
+                    .executeTimeout(requestTimeout)
+                    // jgql's timeout bounds each attempt (as gql's); the request as a whole has this deadline.
+                    .defaultCallOptions(CallOptions.builder().deadline(requestTimeout).build())
+                    .build();
             ContinentWebService service = new ContinentWebService(this, client);
             try {
                 out.println("Connecting to GraphQL backend");

@@ -3,6 +3,7 @@ package dev.jgql.examples;
 import static dev.jgql.Gql.gql;
 
 import dev.jgql.Client;
+import dev.jgql.ClientEventListener;
 import dev.jgql.GraphQLRequest;
 import dev.jgql.Reconnect;
 import dev.jgql.ReconnectingSession;
@@ -38,25 +39,43 @@ public final class GraphQLContinentClient implements AutoCloseable {
     private final Reconnect reconnect;
     private volatile ReconnectingSession session;
 
-    /** A client with jgql's defaults: execute timeout 10 s, reconnect forever, 5 tries per execute. */
+    /** A client with jgql's defaults: execute timeout 10 s per attempt, reconnect forever, 5 tries per execute. */
     public GraphQLContinentClient(Transport transport) {
         this(transport, Duration.ofSeconds(10), Reconnect.defaults());
     }
 
     /**
      * @param transport      how to reach the backend
-     * @param executeTimeout the longest a {@link #getContinentName} may take
+     * @param executeTimeout the longest each attempt of a {@link #getContinentName} may take, waiting for the
+     *                       link included
      * @param reconnect      how the permanent session reconnects and retries
      */
     public GraphQLContinentClient(Transport transport, Duration executeTimeout, Reconnect reconnect) {
-        this.client = Client.builder().transport(transport).executeTimeout(executeTimeout).build();
+        this(transport, executeTimeout, reconnect, null);
+    }
+
+    /**
+     * @param transport      how to reach the backend
+     * @param executeTimeout the longest each attempt of a {@link #getContinentName} may take, waiting for the
+     *                       link included
+     * @param reconnect      how the permanent session reconnects and retries
+     * @param listener       told what the session does (failed connect attempts, state changes), or {@code null}
+     */
+    public GraphQLContinentClient(Transport transport, Duration executeTimeout, Reconnect reconnect,
+            ClientEventListener listener) {
+        Client.Builder builder = Client.builder().transport(transport).executeTimeout(executeTimeout);
+        if (listener != null) {
+            builder.eventListener(listener);
+        }
+        this.client = builder.build();
         this.reconnect = Objects.requireNonNull(reconnect, "reconnect");
     }
 
     /**
-     * Opens the permanent session and, as gql's {@code connect_async(reconnecting=True)}, waits until its
-     * first link is up (unless the {@link Reconnect} says not to wait). With the default connect policy this
-     * waits for as long as the backend is down; {@link #close()} from another thread ends the wait.
+     * Opens the permanent session as gql's {@code connect_async(reconnecting=True)}: over HTTP at once (there is
+     * no link to open; whether the backend answers is learned from requests), over WebSocket once the first link
+     * is up, unless the {@link Reconnect} says not to wait. With the default connect policy that wait lasts as
+     * long as the backend is down; {@link #close()} from another thread ends it.
      *
      * @return the session, e.g. to follow its state
      * @throws dev.jgql.TransportException if the connect policy gave up, or the client was closed meanwhile
@@ -92,8 +111,8 @@ public final class GraphQLContinentClient implements AutoCloseable {
 
     /**
      * Waits for a future the way {@code await} does in Python: the caller gets the failure itself (jgql's
-     * {@code TransportException}), not an {@code ExecutionException} around it. jgql bounds every call by
-     * its execute timeout, so this wait ends.
+     * {@code TransportException}), not an {@code ExecutionException} around it. jgql bounds each attempt of a
+     * call by the execute timeout and makes at most 5 attempts, so this wait ends.
      */
     private static <T> T await(CompletableFuture<T> future) {
         try {

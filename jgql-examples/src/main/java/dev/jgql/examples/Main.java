@@ -53,14 +53,16 @@ public final class Main {
               --help         Show this help.
 
             Both start while the backend is down and reconnect by themselves. The console prompts at
-            once and reports on standard error what the connection is doing (connecting, why an attempt
-            failed, when the next one is); 'exit' or the end of input quits at any time. A code asked for
-            while the backend is unreachable waits up to 10 s, then the console says why it failed.
-            Why a web request got 503 is logged at debug level:
+            once and reports on standard error what the connection is doing: over WebSocket, connecting,
+            why an attempt failed and when the next one is; over HTTP, which sends nothing until a
+            request, the failure a request met and when the backend is checked next. 'exit' or the end
+            of input quits at the prompt. A code asked for while the backend is unreachable waits about
+            10 s for it, then the console says why it failed. The web service answers 503 when the
+            backend cannot answer within 5 s; why is logged at debug level:
               java -Dorg.slf4j.simpleLogger.log.dev.jgql.examples=debug %2$s web
             """;
 
-    /** The longest a continent name may take, waiting for the backend included: gql's default execute timeout. */
+    /** The longest each attempt for a continent name may take, waiting for the backend included: gql's default. */
     static final Duration EXECUTE_TIMEOUT = Duration.ofSeconds(10);
 
     private Main() {
@@ -261,16 +263,18 @@ public final class Main {
 
     private static int runConsole(URI backend, Transport transport, CountriesServer embedded, InputStream in,
             PrintStream out, PrintStream err) {
-        ConnectionProgress progress = new ConnectionProgress(err, withoutCredentials(backend));
+        ConnectionProgress progress = new ConnectionProgress(err, withoutCredentials(backend),
+                transport instanceof HttpTransport);
+        // Not waiting for the first connection: the prompt comes at once, so 'exit' works while the backend is down
+        // (over HTTP connectAsync completes at once anyway).
         GraphQLContinentClient continentClient = new GraphQLContinentClient(transport, EXECUTE_TIMEOUT,
-                progress.reporting(Reconnect.defaults()));
+                Reconnect.builder().awaitFirstConnection(false).build(), progress);
         // Ctrl-C: release the session before the JVM exits.
         Thread hook = new Thread(continentClient::close, "examples-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             progress.starting();
-            // Returns at once (see ConnectionProgress.reporting): the prompt comes while the session connects.
-            progress.follow(continentClient.connect());
+            continentClient.connect();
             ContinentConsole.run(continentClient, new BufferedReader(new InputStreamReader(in, Charset.defaultCharset())),
                     out);
             return 0;

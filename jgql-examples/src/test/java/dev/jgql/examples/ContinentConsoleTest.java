@@ -147,44 +147,131 @@ class ContinentConsoleTest {
         assertThat(out.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"))
                 .isEqualTo(PROMPT + "The continent name is Europe\n\n" + PROMPT);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Started the embedded countries backend at http://")
-                .contains("Connected to the GraphQL backend at http://127.0.0.1:");
+                .contains("Ready to send requests to the GraphQL backend at http://127.0.0.1:");
     }
 
-    @ParameterizedTest
-    @EnumSource(Link.class)
-    void withTheBackendDownTheConsolePromptsSaysWhyAndWhenItRetriesAndQuitsOnExit(Link link) throws Exception {
-        int deadPort = TestSupport.freePort();
-        String url = link.uri(deadPort).toString();
-        PipedOutputStream keyboard = new PipedOutputStream();
-        PipedInputStream in = new PipedInputStream(keyboard);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ExecutorService runner = Executors.newSingleThreadExecutor();
-        try {
-            Future<Integer> status = runner.submit(() -> Main.run(new String[] {"console", "--backend", url}, in,
-                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+    /** The command line's console on a thread of its own, typed at through a pipe; every wait is bounded. */
+    private static final class RunningConsole implements AutoCloseable {
+        private final PipedOutputStream keyboard = new PipedOutputStream();
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        private final ExecutorService runner = Executors.newSingleThreadExecutor();
+        private final Future<Integer> status;
 
+        RunningConsole(String backendUrl) throws IOException {
+            PipedInputStream in = new PipedInputStream(keyboard);
+            status = runner.submit(() -> Main.run(new String[] {"console", "--backend", backendUrl}, in,
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        }
+
+        void type(String line) throws IOException {
+            keyboard.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            keyboard.flush();
+        }
+
+        String out() {
+            return text(out);
+        }
+
+        String err() {
+            return text(err);
+        }
+
+        void awaitErr(String text) {
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(() -> err().contains(text));
+        }
+
+        int status(Duration within) throws Exception {
+            return status.get(within.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() throws IOException {
+            keyboard.close();
+            runner.shutdownNow();
+            try {
+                assertThat(runner.awaitTermination(10, TimeUnit.SECONDS)).as("the console's thread ends").isTrue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while waiting for the console's thread", e);
+            }
+        }
+    }
+
+    @Test
+    void withTheBackendDownTheConsolePromptsSaysWhyAndWhenItRetriesAndQuitsOnExit() throws Exception {
+        int deadPort = TestSupport.freePort();
+        String url = Link.WS.uri(deadPort).toString();
+        try (RunningConsole console = new RunningConsole(url)) {
             // The prompt is there at once, and standard error says what is going on: connecting, the cause of the
             // failure, when the next attempt is, and how to quit.
-            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> err.toString(StandardCharsets.UTF_8).contains("Next attempt in"));
-            assertThat(text(out)).isEqualTo(PROMPT);
-            assertThat(text(err)).startsWith("Connecting to the GraphQL backend at " + url + "\n")
+            console.awaitErr("Next attempt in");
+            assertThat(console.out()).isEqualTo(PROMPT);
+            assertThat(console.err()).startsWith("Connecting to the GraphQL backend at " + url + "\n")
                     .containsPattern("Cannot reach the GraphQL backend: .*127\\.0\\.0\\.1:" + deadPort
                             + ".* Next attempt in \\d+\\.\\d s; type 'exit' to quit\\.\n");
 
-            keyboard.write("exit\n".getBytes(StandardCharsets.UTF_8));
-            keyboard.flush();
+            console.type("exit");
 
-            assertThat(status.get(10, TimeUnit.SECONDS)).isZero();
-            assertThat(text(out)).isEqualTo(PROMPT);
+            assertThat(console.status(Duration.ofSeconds(10))).isZero();
+            assertThat(console.out()).isEqualTo(PROMPT);
             // The user quit; nothing failed, and nothing claims otherwise.
-            assertThat(text(err)).doesNotContain("Failed").doesNotContain("closed by the application")
+            assertThat(console.err()).doesNotContain("Failed").doesNotContain("closed by the application")
                     .doesNotContain("Connected to");
-        } finally {
-            keyboard.close();
-            runner.shutdownNow();
-            assertThat(runner.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void overHttpWithTheBackendDownATypedCodeShowsTheFailureItsCauseAndTheNextAttemptAndExitStillWorks()
+            throws Exception {
+        int deadPort = TestSupport.freePort();
+        String url = Link.HTTP.uri(deadPort).toString();
+        try (RunningConsole console = new RunningConsole(url)) {
+            // Over HTTP connecting sends nothing: the prompt and the ready line come at once, and no failure yet.
+            console.awaitErr("Ready to send requests");
+            await().atMost(Duration.ofSeconds(15)).until(() -> console.out().equals(PROMPT));
+            assertThat(console.err()).isEqualTo("Ready to send requests to the GraphQL backend at " + url
+                    + " (over HTTP nothing is sent before the first request)\n");
+
+            // A request meets the failure: standard error says so, why, and when the backend is checked next.
+            console.type("EU");
+            console.awaitErr("Next attempt in");
+            assertThat(console.err())
+                    .contains("A request could not reach the GraphQL backend at " + url + "; checking until it answers\n")
+                    .containsPattern("Cannot reach the GraphQL backend: .*127\\.0\\.0\\.1:" + deadPort
+                            + ".* Next attempt in \\d+\\.\\d s; type 'exit' to quit\\.\n");
+
+            console.type("exit");
+
+            // The code's call waits for the backend up to its execute timeout (10 s), then the console reports it
+            // as the seed does and reads 'exit'.
+            assertThat(console.status(Duration.ofSeconds(30))).isZero();
+            assertThat(console.out()).startsWith(PROMPT + "Received exception ")
+                    .contains("127.0.0.1:" + deadPort)
+                    .endsWith(" while trying to get continent name\n" + PROMPT);
+            assertThat(console.err()).doesNotContain("Failed").doesNotContain("closed by the application")
+                    .doesNotContain("answers again");
+        }
+    }
+
+    @Test
+    void overHttpACodeTypedWhileTheBackendIsDownGetsItsNameWhenTheBackendAnswersAgain() throws Exception {
+        backend = Backend.down();
+        String url = Link.HTTP.uri(backend.port()).toString();
+        try (RunningConsole console = new RunningConsole(url)) {
+            console.awaitErr("Ready to send requests");
+            console.type("EU");
+            console.awaitErr("Next attempt in");
+
+            backend.start();
+
+            // The waiting call goes out once a check finds the backend back (at least one per second while it waits).
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> console.out().contains("The continent name is Europe\n"));
+            assertThat(console.err()).endsWith("The GraphQL backend at " + url + " answers again\n");
+            console.type("exit");
+            assertThat(console.status(Duration.ofSeconds(10))).isZero();
+            assertThat(console.out()).isEqualTo(PROMPT + "The continent name is Europe\n\n" + PROMPT);
         }
     }
 

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <ul>
  *   <li>A block is a whole program: its imports and a public class with a {@code main} method. It is compiled
- *       alone, with {@code -Xlint:all -Werror}, on the class path of these tests (jgql, its dependencies,
- *       slf4j-simple), and run in a JVM of its own, which must exit with status 0 within a minute and print no
+ *       alone, with {@code -Xlint:all -Werror}, on the class path of these tests (jgql, jgql-vertx, the testkit,
+ *       their dependencies, slf4j-simple), and run in a JVM of its own, which must exit with status 0 within a minute and print no
  *       stack trace: a program that leaves a thread running fails.
  *   <li>The programs talk to {@code http://127.0.0.1:4000/graphql} and {@code ws://127.0.0.1:4000/graphql}: this
  *       test starts the embedded countries backend there, as the README tells a reader to do by hand.
@@ -145,8 +145,9 @@ class DocumentedProgramsTest {
     @Test
     void theReadmeHasProgramsAndTheExtractorFindsThem() throws IOException {
         List<Program> readme = programs(projectRoot().resolve("README.md"));
-        // The quick start, the permanent session, the retry profiles, subscriptions, WebSocket, troubleshooting.
-        assertThat(readme).hasSizeGreaterThanOrEqualTo(6);
+        // The quick start, the permanent session, the retry profiles, subscriptions, WebSocket, blocking
+        // subscriptions, engines, the request pipeline (four), troubleshooting.
+        assertThat(readme).hasSizeGreaterThanOrEqualTo(12);
         assertThat(readme.get(0).block().text()).contains("import dev.jgql.Client;", "public static void main");
         assertThat(readme).allSatisfy(program -> assertThat(PUBLIC_CLASS.matcher(program.block().text()).find())
                 .as("%s has a public class", program.block().where()).isTrue());
