@@ -161,9 +161,9 @@ final class AttemptStep implements GraphQLInterceptor {
             if (used == null) {
                 Throwable last = links.lastFailure();
                 result.completeExceptionally(new TransportTimeoutException("No link to the GraphQL backend ("
-                        + links.name() + ") within the " + bound + " of " + timeout.toMillis() + " ms for " + call.request()
-                        + (last == null ? "" : "; the last attempt to connect failed: " + last.getMessage())
-                        + "; the request was not sent", timeout, false, last));
+                        + links.name() + ") within the " + bound + " of " + timeout.toMillis() + " ms, so "
+                        + call.request() + " was not sent" + (last == null ? "" : ". Why the link is down: "
+                        + last.getMessage()), timeout, false, last));
                 return;
             }
             boolean mutation = call.request().operationType() == OperationType.MUTATION;

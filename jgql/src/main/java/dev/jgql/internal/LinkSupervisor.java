@@ -264,8 +264,10 @@ final class LinkSupervisor implements LinkSource {
             return;
         }
         warnings.reset();
-        if (failures > 0) {
-            LOG.info("The GraphQL link '{}' via {} is up again after {} failed attempts", name, transport, failures);
+        if (from == ConnectionState.RECONNECTING || failures > 0) {
+            // Pairs the warning that the link was lost (or could not be opened).
+            LOG.info("The GraphQL link '{}' via {} is up again{}", name, transport,
+                    failures == 0 ? "" : " after " + failures + " failed attempts");
         } else {
             LOG.debug("The GraphQL link '{}' via {} is up ({} -> CONNECTED)", name, transport, from);
         }

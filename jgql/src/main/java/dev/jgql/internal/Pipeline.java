@@ -4,7 +4,7 @@ import dev.jgql.ExecutionResult;
 import dev.jgql.GraphQLCall;
 import dev.jgql.GraphQLInterceptor;
 import dev.jgql.JgqlException;
-import dev.jgql.TransportProtocolException;
+import dev.jgql.JgqlUsageException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -93,8 +93,8 @@ final class Pipeline {
                         : new JgqlException("The interceptor " + step + " failed: " + e, e));
             }
             if (result == null) {
-                return CompletableFuture.failedFuture(new TransportProtocolException("The interceptor " + step
-                        + " returned no future"));
+                return CompletableFuture.failedFuture(new JgqlUsageException("The interceptor " + step
+                        + " returned null; it must return a future, e.g. chain.proceed(call)"));
             }
             return result;
         }
@@ -119,8 +119,8 @@ final class Pipeline {
                 return FailedPublisher.of(e instanceof JgqlException ? e
                         : new JgqlException("The interceptor " + step + " failed: " + e, e));
             }
-            return result == null ? FailedPublisher.of(new TransportProtocolException("The interceptor " + step
-                    + " returned no publisher")) : result;
+            return result == null ? FailedPublisher.of(new JgqlUsageException("The interceptor " + step
+                    + " returned null; it must return a publisher, e.g. chain.proceed(call)")) : result;
         }
     }
 

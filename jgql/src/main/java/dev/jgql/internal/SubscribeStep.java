@@ -7,7 +7,6 @@ import dev.jgql.GraphQLRequest;
 import dev.jgql.JgqlUsageException;
 import dev.jgql.Reconnect;
 import dev.jgql.TransportClosedException;
-import dev.jgql.TransportConnectionFailedException;
 import dev.jgql.TransportTimeoutException;
 import dev.jgql.transport.TransportConnection;
 
@@ -90,9 +89,9 @@ final class SubscribeStep implements GraphQLInterceptor {
             CompletableFuture<TransportConnection> link = links.link();
             if (!link.isDone() && call.options().failFast()) {
                 Throwable last = links.lastFailure();
-                stream.start(CompletableFuture.failedFuture(new TransportConnectionFailedException("The link to the "
-                        + "GraphQL backend (" + links.name() + ") is down" + (last == null ? "" : " (" + last.getMessage()
-                        + ")") + "; the subscription was not started because it fails fast", false, last)));
+                stream.start(CompletableFuture.failedFuture(new LinkDownException("The link to the GraphQL backend ("
+                        + links.name() + ") is down" + (last == null ? "" : " (" + last.getMessage() + ")")
+                        + "; the subscription was not started because it fails fast (CallOptions.failFast)", last)));
                 return;
             }
             Duration timeout = call.options().timeout().orElse(defaultTimeout);
