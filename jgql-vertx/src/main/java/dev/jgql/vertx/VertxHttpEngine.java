@@ -123,15 +123,32 @@ final class VertxHttpEngine implements HttpEngine {
         }
         Exchange exchange = new Exchange(request);
         exchange.startTimer();
+        connect(exchange, sender, requestOptions, true);
+        return exchange;
+    }
+
+    /**
+     * Gets a connection for the exchange from {@code sender}. A client retired by
+     * {@link #discardPooledConnections()} while the exchange was still waiting for a connection
+     * refuses it (nothing was sent yet): the exchange then tries once more on the client that
+     * replaced it.
+     */
+    private void connect(Exchange exchange, HttpClientAgent sender, RequestOptions requestOptions, boolean mayRetry) {
         Future<HttpClientRequest> connecting;
         try {
             connecting = sender.request(requestOptions);
         } catch (RuntimeException e) {
             exchange.notConnected(e);
-            return exchange;
+            return;
         }
-        connecting.onComplete(exchange::connected, exchange::notConnected);
-        return exchange;
+        connecting.onComplete(exchange::connected, failure -> {
+            HttpClientAgent current = client;
+            if (mayRetry && current != null && current != sender && !exchange.isDone()) {
+                connect(exchange, current, requestOptions, false);
+            } else {
+                exchange.notConnected(failure);
+            }
+        });
     }
 
     private static RequestOptions options(HttpEngineRequest request) {
@@ -281,6 +298,9 @@ final class VertxHttpEngine implements HttpEngine {
         void responded(HttpClientResponse response) {
             cancelTimer();
             stopUpload();
+            // Whatever happens to the response from now on is this exchange's to handle: without a handler,
+            // Vert.x logs a reset (ours, when the caller gave up) at ERROR.
+            response.exceptionHandler(this::failed);
             if (isDone()) {
                 onWire.reset();
                 return;

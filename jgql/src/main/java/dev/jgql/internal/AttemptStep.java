@@ -166,12 +166,16 @@ final class AttemptStep implements GraphQLInterceptor {
                         + last.getMessage()), timeout, false, last));
                 return;
             }
+            if (result.isDone()) {
+                return;
+            }
+            // Told first, before the caller hears of the timeout and sends its next call on this link.
+            used.timedOut(call);
             boolean mutation = call.request().operationType() == OperationType.MUTATION;
             if (result.completeExceptionally(new TransportTimeoutException("No answer to " + call.request()
                     + " within the " + bound + " of " + timeout.toMillis() + " ms; the request was cancelled"
                     + (mutation ? " and may have been applied" : ""), timeout, true, null))) {
                 abandon();
-                used.timedOut(call);
             }
         }
 

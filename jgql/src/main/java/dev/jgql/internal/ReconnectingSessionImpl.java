@@ -44,6 +44,7 @@ public final class ReconnectingSessionImpl implements ReconnectingSession, LinkS
     private CompletableFuture<ReconnectingSession> connected = new CompletableFuture<>();
     private volatile TransportClosedException closed;
 
+    @SuppressWarnings("deprecation") // Reconnect.probe() is still honoured for a release, through the context
     public ReconnectingSessionImpl(ClientConfig config, TransportContext context, Reconnect options, Runnable onClosed) {
         this.config = config;
         this.context = context;
