@@ -140,6 +140,7 @@ final class Interactive {
         }
     }
 
+    @SuppressWarnings("try") // the spinner is a resource for its closing, not for its use
     private void execute(String document, Run run) {
         CompletableFuture<Void> stop = context.interrupter().next();
         try {
@@ -190,6 +191,7 @@ final class Interactive {
         return true;
     }
 
+    @SuppressWarnings("try") // the spinner is a resource for its closing, not for its use
     private void schema(Run run) {
         CompletableFuture<Void> stop = context.interrupter().next();
         try {

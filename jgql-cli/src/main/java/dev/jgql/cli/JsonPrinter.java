@@ -65,7 +65,7 @@ final class JsonPrinter {
             return;
         }
         text.append('{');
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             newline(text, depth + 1);

@@ -57,6 +57,7 @@ final class OneShot {
         }
     }
 
+    @SuppressWarnings("try") // the spinner is a resource for its closing, not for its use
     private int run(GraphQLRequest request) {
         CompletableFuture<Void> stop = context.interrupter().current();
         ScheduledExecutorService spinnerThread = Spinner.threadFor(context.errIsTerminal(), context);

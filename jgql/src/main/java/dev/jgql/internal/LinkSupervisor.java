@@ -222,12 +222,12 @@ final class LinkSupervisor implements LinkSource {
         events.emit(listener -> listener.connectFailed(new ClientEventListener.ConnectFailed(name, attempt, cause, delay)));
         long left = warnings.permit();
         if (left >= 0) {
-            LOG.warn("Could not connect the GraphQL link '{}' via {} (attempt {}{}): {}; next attempt in {} ms", name,
-                    transport, attempt, left == 0 ? "" : ", " + left + " failures since the last warning", cause.toString(),
-                    delay.toMillis());
+            LOG.warn("Could not connect the GraphQL link '{}' via {} (attempt {}{}, next in {} ms): {}", name,
+                    transport, attempt, left == 0 ? "" : ", " + left + " failures since the last warning",
+                    delay.toMillis(), cause.toString());
         } else if (LOG.isDebugEnabled()) {
-            LOG.debug("Could not connect the GraphQL link '{}' (attempt {}): {}; next attempt in {} ms", name, attempt,
-                    cause.toString(), delay.toMillis());
+            LOG.debug("Could not connect the GraphQL link '{}' (attempt {}, next in {} ms): {}", name, attempt,
+                    delay.toMillis(), cause.toString());
         }
     }
 

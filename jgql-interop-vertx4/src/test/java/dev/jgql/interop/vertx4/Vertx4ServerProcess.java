@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * {@code jgql.vertx4.classpathFile}. The child prints its port, answers {@code active} with its
  * number of running countdowns, and stops when its standard input closes.
  */
+@SuppressWarnings("try") // close() waits for the child process, which may be interrupted: callers handle it
 final class Vertx4ServerProcess implements AutoCloseable {
     private static final long WAIT_SECONDS = 30;
 
