@@ -47,10 +47,10 @@ if [[ -n "${ROUNDS:-}" ]]; then
       for client in $CLIENTS; do
         if [[ "$client" == smallrye ]]; then
           "$JAVA" "$URI" -jar jgql-bench/smallrye/target/benchmarks-smallrye.jar 'SmallRyeQueryBenchmark.throughput' \
-            -p size=small,large "${RJMH[@]}" -rf json -rff "$DIR/jdk$j-r$round-$client.json" > "$DIR/jdk$j-r$round-$client.txt"
+            -p size=small,large "${RJMH[@]}" -rf json -rff "$DIR/jdk$j-r$round-$client.json" > "$DIR/jdk$j-r$round-$client.txt" 2>&1
         else
           "$JAVA" "$URI" -jar jgql-bench/core/target/benchmarks.jar 'QueryBenchmark.throughput' -p client="$client" \
-            -p size=small,large "${RJMH[@]}" -rf json -rff "$DIR/jdk$j-r$round-$client.json" > "$DIR/jdk$j-r$round-$client.txt"
+            -p size=small,large "${RJMH[@]}" -rf json -rff "$DIR/jdk$j-r$round-$client.json" > "$DIR/jdk$j-r$round-$client.txt" 2>&1
         fi
         echo "jdk$j round $round $client done; load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$DIR/load.txt"
       done
@@ -58,10 +58,10 @@ if [[ -n "${ROUNDS:-}" ]]; then
     # Allocation per call, one caller: deterministic enough that one run per JDK suffices.
     "$JAVA" "$URI" -jar jgql-bench/core/target/benchmarks.jar 'QueryBenchmark.throughput1' \
       -p client=raw,jgql,jgqlEngine,jgqlListener,jgqlVertx,jgqlWs,jgqlVertxWs -p size=small,large -prof gc \
-      "${RJMH[@]}" -rf json -rff "$DIR/jdk$j-alloc.json" > "$DIR/jdk$j-alloc.txt"
+      "${RJMH[@]}" -rf json -rff "$DIR/jdk$j-alloc.json" > "$DIR/jdk$j-alloc.txt" 2>&1
   done
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$DIR/load.txt"
-  java -cp jgql-bench/core/target/benchmarks.jar dev.jgql.bench.BenchSummary "$DIR" | tee "$DIR/summary.md"
+  java -cp jgql-bench/core/target/benchmarks.jar dev.jgql.bench.BenchSummary "$DIR" 2>/dev/null | tee "$DIR/summary.md"
   exit 0
 fi
 

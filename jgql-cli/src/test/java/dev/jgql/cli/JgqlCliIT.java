@@ -217,7 +217,9 @@ class JgqlCliIT {
 
     private static List<String> inTerminal(List<String> command) {
         String line = command.stream().map(word -> "'" + word.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
-        return List.of("/usr/bin/script", "-qfec", line, "/dev/null");
+        // exec: jgql itself, not the user's $SHELL around it, is what the terminal's Ctrl-C reaches. A shell left
+        // waiting (dash, as /bin/sh) kills itself with the SIGINT once jgql exits, and script reports 130.
+        return List.of("/usr/bin/script", "-qfec", "exec " + line, "/dev/null");
     }
 
     @Test

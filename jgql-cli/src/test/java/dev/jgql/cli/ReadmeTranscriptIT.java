@@ -126,7 +126,7 @@ class ReadmeTranscriptIT {
             }
         }
         Path output = Files.createTempFile(files, "screen", ".txt");
-        Process process = shell("exec /usr/bin/script -qfec '" + command + "' /dev/null").redirectOutput(output.toFile())
+        Process process = shell("exec /usr/bin/script -qfec 'exec " + command + "' /dev/null").redirectOutput(output.toFile())
                 .redirectErrorStream(true).start();
         try (OutputStream keyboard = process.getOutputStream()) {
             for (int document = 0; document < typed.size(); document++) {

@@ -99,6 +99,11 @@ public final class HttpEngineRequest {
         return Optional.ofNullable(body);
     }
 
+    /** The body or null, for the engines of this package on their hot path. */
+    Body bodyOrNull() {
+        return body;
+    }
+
     /** @return how long the exchange may take once started, or empty for no limit of its own */
     public Optional<Duration> timeout() {
         return Optional.ofNullable(timeout);
@@ -194,6 +199,11 @@ public final class HttpEngineRequest {
         /** @return the bytes, or empty if the body is streamed */
         public Optional<byte[]> bytes() {
             return Optional.ofNullable(bytes);
+        }
+
+        /** The bytes or null, for the engines of this package on their hot path. */
+        byte[] bytesOrNull() {
+            return bytes;
         }
 
         /** @return the publisher, or empty if the body is in memory */

@@ -103,10 +103,11 @@ final class JdkHttpEngine implements HttpEngine {
     private static HttpRequest toJdk(HttpEngineRequest request) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri());
         HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.noBody();
-        if (request.body().isPresent()) {
-            HttpEngineRequest.Body body = request.body().get();
-            if (body.bytes().isPresent()) {
-                publisher = HttpRequest.BodyPublishers.ofByteArray(body.bytes().get());
+        HttpEngineRequest.Body body = request.bodyOrNull();
+        if (body != null) {
+            byte[] bytes = body.bytesOrNull();
+            if (bytes != null) {
+                publisher = HttpRequest.BodyPublishers.ofByteArray(bytes);
             } else {
                 Flow.Publisher<ByteBuffer> chunks = body.publisher().orElseThrow();
                 publisher = body.contentLength() > 0 ? HttpRequest.BodyPublishers.fromPublisher(chunks, body.contentLength())
@@ -119,7 +120,9 @@ final class JdkHttpEngine implements HttpEngine {
                 builder.header(name, value);
             }
         });
-        request.timeout().ifPresent(builder::timeout);
+        if (request.timeout().isPresent()) {
+            builder.timeout(request.timeout().get());
+        }
         return builder.build();
     }
 

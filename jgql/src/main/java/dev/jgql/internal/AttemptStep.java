@@ -70,10 +70,12 @@ final class AttemptStep implements GraphQLInterceptor {
             @Override
             public boolean cancel(boolean mayInterruptIfRunning) {
                 boolean cancelled = super.cancel(mayInterruptIfRunning);
-                abandon();
-                ScheduledFuture<?> running = timer;
-                if (running != null) {
-                    running.cancel(false);
+                if (cancelled) { // not once the attempt has ended: its caller may be on to the next call
+                    abandon();
+                    ScheduledFuture<?> running = timer;
+                    if (running != null) {
+                        running.cancel(false);
+                    }
                 }
                 return cancelled;
             }

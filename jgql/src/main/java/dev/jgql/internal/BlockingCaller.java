@@ -13,8 +13,10 @@ import java.util.function.Supplier;
  * the exchange, and only the exchange.
  */
 public final class BlockingCaller {
-    private static final ThreadLocal<BlockingCaller> CURRENT = new ThreadLocal<>();
+    /** One per thread, reused by every call it makes: the blocking path allocates nothing for it. */
+    private static final ThreadLocal<BlockingCaller> CURRENT = ThreadLocal.withInitial(BlockingCaller::new);
 
+    private boolean active;
     private boolean armed;
     private Runnable cancel;
     private boolean cancelled;
@@ -24,24 +26,23 @@ public final class BlockingCaller {
 
     /** Starts a call on this thread that the thread will then wait for, and waits for it. */
     public static <T> T await(Supplier<CompletableFuture<T>> call) {
-        BlockingCaller outer = CURRENT.get();
-        CURRENT.set(new BlockingCaller());
+        BlockingCaller caller = CURRENT.get();
+        boolean outer = caller.active; // a blocking call made from within another one (an interceptor's)
+        caller.active = true;
         CompletableFuture<T> future;
         try {
             future = call.get();
         } finally {
-            if (outer == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(outer);
-            }
+            caller.active = outer;
+            caller.disarm();
         }
         return Futures.await(future);
     }
 
     /** The caller on this thread, if it will block on its call; null otherwise. */
     public static BlockingCaller current() {
-        return CURRENT.get();
+        BlockingCaller caller = CURRENT.get();
+        return caller.active ? caller : null;
     }
 
     /** The next exchange started on this thread may run here. */

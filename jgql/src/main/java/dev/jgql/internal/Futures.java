@@ -65,12 +65,22 @@ public final class Futures {
      * Cancelling the returned future cancels the call.
      */
     public static CompletableFuture<Map<String, Object>> dataOf(CompletableFuture<ExecutionResult> call) {
-        CompletableFuture<Map<String, Object>> data = call.thenCompose(result -> result.hasErrors()
-                ? CompletableFuture.failedFuture(new TransportQueryException(result))
-                : CompletableFuture.completedFuture(result.data()));
-        data.whenComplete((value, failure) -> {
-            if (data.isCancelled()) {
+        // One future and one dependent per call (this is on every execute's path).
+        CompletableFuture<Map<String, Object>> data = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean cancelled = super.cancel(mayInterruptIfRunning);
                 call.cancel(true);
+                return cancelled;
+            }
+        };
+        call.whenComplete((result, failure) -> {
+            if (failure != null) {
+                data.completeExceptionally(unwrap(failure));
+            } else if (result.hasErrors()) {
+                data.completeExceptionally(new TransportQueryException(result));
+            } else {
+                data.complete(result.data());
             }
         });
         return data;

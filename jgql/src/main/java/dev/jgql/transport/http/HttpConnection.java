@@ -46,6 +46,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * One HTTP "link": an {@link HttpEngine} with its pool and threads, and the GraphQL-over-HTTP
@@ -58,6 +59,7 @@ final class HttpConnection implements TransportConnection {
     static final String ACCEPT = "application/graphql-response+json, application/json;q=0.9";
     private static final String GRAPHQL_RESPONSE_JSON = "application/graphql-response+json";
     private static final Duration DISCARD_AT_MOST_EVERY = Duration.ofSeconds(1);
+    private static final byte[] NO_BODY = new byte[0];
 
     private final HttpTransport transport;
     private final TransportContext context;
@@ -231,7 +233,7 @@ final class HttpConnection implements TransportConnection {
     /** Classifies a response as the GraphQL over HTTP specification says (see the transport's Javadoc). */
     private ExecutionResult classify(HttpEngineResponse response) {
         int status = response.statusCode();
-        byte[] body = response.body().orElse(new byte[0]);
+        byte[] body = response.body().orElse(NO_BODY);
         String mediaType = mediaType(response.headers());
         boolean success = status >= 200 && status < 300;
         boolean graphqlResponseType = mediaType.equals(GRAPHQL_RESPONSE_JSON);
@@ -267,8 +269,9 @@ final class HttpConnection implements TransportConnection {
     }
 
     private ExecutionResult toResult(int status, byte[] body, HttpHeaders headers) {
-        Map<String, Object> parsed = GraphQLJson.readObject(context.objectMapper(), body, 0, body.length, what(status));
-        return GraphQLJson.toResult(parsed, what(status)).httpStatus(status).headers(headers).build();
+        Supplier<String> what = () -> what(status); // built only for an error message
+        Map<String, Object> parsed = GraphQLJson.readObject(context.objectMapper(), body, 0, body.length, what);
+        return GraphQLJson.toResult(parsed, what).httpStatus(status).headers(headers).build();
     }
 
     /** The subject of error messages; only built when one is. */
@@ -308,7 +311,9 @@ final class HttpConnection implements TransportConnection {
     }
 
     private static String mediaType(HttpHeaders headers) {
-        String contentType = headers.firstValue("Content-Type").orElse("");
+        // The map's keys compare case-insensitively; firstValue would go through a stream for the same.
+        List<String> values = headers.map().get("Content-Type");
+        String contentType = values == null || values.isEmpty() ? "" : values.get(0);
         int parameters = contentType.indexOf(';');
         return (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
     }

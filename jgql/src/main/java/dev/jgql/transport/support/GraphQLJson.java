@@ -104,10 +104,19 @@ public final class GraphQLJson {
      * {@link #readObject(ObjectMapper, byte[], String)}.
      */
     public static Map<String, Object> readObject(ObjectMapper mapper, byte[] body, int offset, int length, String what) {
+        return readObject(mapper, body, offset, length, () -> what);
+    }
+
+    /**
+     * {@link #readObject(ObjectMapper, byte[], int, int, String)} with the subject of error
+     * messages built only when one is: for the hot path, where almost every body is fine.
+     */
+    public static Map<String, Object> readObject(ObjectMapper mapper, byte[] body, int offset, int length,
+            Supplier<String> what) {
         try (JsonParser parser = mapper.getFactory().createParser(body, offset, length)) {
             return readObject(mapper, parser, what, () -> excerpt(body, offset, length));
         } catch (IOException e) {
-            throw new TransportProtocolException(what + " could not be read: " + e.getMessage(), e);
+            throw new TransportProtocolException(what.get() + " could not be read: " + e.getMessage(), e);
         }
     }
 
@@ -117,23 +126,23 @@ public final class GraphQLJson {
      */
     public static Map<String, Object> readObject(ObjectMapper mapper, char[] body, int offset, int length, String what) {
         try (JsonParser parser = mapper.getFactory().createParser(body, offset, length)) {
-            return readObject(mapper, parser, what, () -> shortText(new String(body, offset,
+            return readObject(mapper, parser, () -> what, () -> shortText(new String(body, offset,
                     Math.min(length, EXCERPT_LENGTH * 4))));
         } catch (IOException e) {
             throw new TransportProtocolException(what + " could not be read: " + e.getMessage(), e);
         }
     }
 
-    private static Map<String, Object> readObject(ObjectMapper mapper, JsonParser parser, String what,
+    private static Map<String, Object> readObject(ObjectMapper mapper, JsonParser parser, Supplier<String> what,
             Supplier<String> received) throws IOException {
         try {
             Map<String, Object> value = mapper.readValue(parser, OBJECT);
             if (value == null) {
-                throw new TransportProtocolException(what + " is JSON null, not an object");
+                throw new TransportProtocolException(what.get() + " is JSON null, not an object");
             }
             return value;
         } catch (JsonProcessingException e) {
-            throw new TransportProtocolException(what + " is not a JSON object (" + e.getOriginalMessage()
+            throw new TransportProtocolException(what.get() + " is not a JSON object (" + e.getOriginalMessage()
                     + "); received: " + received.get(), e);
         }
     }
@@ -145,19 +154,26 @@ public final class GraphQLJson {
      *                                    have the wrong shape
      */
     public static ExecutionResult.Builder toResult(Map<String, Object> json, String what) {
+        return toResult(json, () -> what);
+    }
+
+    /**
+     * {@link #toResult(Map, String)} with the subject of error messages built only when one is.
+     */
+    public static ExecutionResult.Builder toResult(Map<String, Object> json, Supplier<String> what) {
         Object errors = json.get("errors");
         if (!json.containsKey("data") && errors == null) {
-            throw new TransportProtocolException(what + " has neither 'data' nor 'errors', so it is not a GraphQL "
+            throw new TransportProtocolException(what.get() + " has neither 'data' nor 'errors', so it is not a GraphQL "
                     + "response; keys received: " + json.keySet());
         }
         ExecutionResult.Builder result = ExecutionResult.builder();
         if (json.containsKey("data")) {
-            result.data(objectOrNull(json.get("data"), what + " 'data'"));
+            result.data(objectOrNull(json.get("data"), what, " 'data'"));
         }
         if (errors != null) {
-            result.errors(toErrors(errors, what));
+            result.errors(toErrors(errors, what.get()));
         }
-        result.extensions(objectOrNull(json.get("extensions"), what + " 'extensions'"));
+        result.extensions(objectOrNull(json.get("extensions"), what, " 'extensions'"));
         return result;
     }
 
@@ -199,6 +215,14 @@ public final class GraphQLJson {
             return (Map<String, Object>) value;
         }
         throw new TransportProtocolException(what + " is not an object: " + shortText(value));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> objectOrNull(Object value, Supplier<String> what, String part) {
+        if (value == null || value instanceof Map<?, ?>) {
+            return (Map<String, Object>) value;
+        }
+        throw new TransportProtocolException(what.get() + part + " is not an object: " + shortText(value));
     }
 
     /** The start of a body, for error messages: printable, at most a couple of hundred characters. */
