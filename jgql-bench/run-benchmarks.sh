@@ -36,9 +36,14 @@ if [[ -n "${ROUNDS:-}" ]]; then
   rm -rf "$DIR"; mkdir -p "$DIR"
   JDKS=${JDKS:-java}
   CLIENTS=${CLIENTS:-raw jgql jgqlEngine jgqlListener jgqlVertx smallrye jgqlWs jgqlVertxWs}
-  ROUND_JMH=${ROUND_JMH:--f 1 -wi 3 -i 3 -w 2s -r 2s}
+  ROUND_JMH=${ROUND_JMH:--f 1 -wi 5 -i 3 -w 2s -r 3s}
   read -r -a RJMH <<< "$ROUND_JMH"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$DIR/load.txt"
+  # The server's JIT needs about a minute of traffic: without this, round 1's first clients met a cold server
+  # (a small query went from 9,000 to 24,000 ops/s within one benchmark).
+  java "$URI" -jar jgql-bench/core/target/benchmarks.jar 'QueryBenchmark.throughput$' -p client=raw,jgqlVertx \
+    -p size=small,large -f 1 -wi 0 -i 1 -r 15s > "$DIR/server-warm-up.txt" 2>&1
+  echo "server warmed up; load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$DIR/load.txt"
   j=0
   for JAVA in $JDKS; do
     j=$((j + 1))

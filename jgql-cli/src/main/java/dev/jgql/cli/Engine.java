@@ -2,6 +2,7 @@ package dev.jgql.cli;
 
 import dev.jgql.transport.http.HttpTransport;
 import dev.jgql.transport.ws.WebSocketTransport;
+import dev.jgql.vertx.VertxEngine;
 
 import java.util.Arrays;
 import java.util.Iterator;
@@ -15,7 +16,9 @@ import java.util.function.UnaryOperator;
  */
 enum Engine {
     /** The JDK's {@code java.net.http} client: jgql's default, nothing to configure. */
-    JDK("jdk", http -> http, ws -> ws);
+    JDK("jdk", http -> http, ws -> ws),
+    /** Vert.x 5 on Netty ({@code jgql-vertx}): a Vert.x of its own per transport, closed with it. */
+    VERTX("vertx", http -> http.engine(VertxEngine.create()), ws -> ws.engine(VertxEngine.create()));
 
     private final String optionValue;
     private final UnaryOperator<HttpTransport.Builder> http;

@@ -121,6 +121,15 @@ class JgqlCliIT {
     }
 
     @Test
+    void theJarCarriesTheVertxEngine() throws Exception {
+        Result result = jar("{ country(code: \"GR\") { name } }", http, "--engine", "vertx");
+
+        assertThat(result.status()).as(result.err()).isZero();
+        assertThat(result.out()).isEqualTo("{\"country\":{\"name\":\"Greece\"}}\n");
+        assertThat(result.err()).isEmpty();
+    }
+
+    @Test
     void variablesAndAMutation() throws Exception {
         long before = backend.counter();
 

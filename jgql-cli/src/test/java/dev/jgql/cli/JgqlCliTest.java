@@ -290,7 +290,7 @@ class JgqlCliTest {
         assertThat(empty.err()).contains("No GraphQL document");
         assertThat(run("", "ftp://x/graphql").err()).contains("http://, https://, ws:// or wss://");
         assertThat(run("", "localhost:4000/graphql").err()).contains("did you mean http://localhost:4000/graphql");
-        assertThat(run("", "--engine", "netty", "http://x/graphql").err()).contains("choose one of jdk");
+        assertThat(run("", "--engine", "netty", "http://x/graphql").err()).contains("choose one of jdk, vertx");
     }
 
     @Test
@@ -326,6 +326,20 @@ class JgqlCliTest {
         // --transport ws reaches the same endpoint from its http:// URL
         assertThat(run("subscription { countdown(from: 1) }", http, "--transport", "ws").lines())
                 .containsExactly("{\"countdown\":1}", "{\"countdown\":0}");
+    }
+
+    @Test
+    void theVertxEngineRunsQueriesAndSubscriptionsAndFailsLikeTheJdkOne() throws Exception {
+        CliRunner.Result query = run("{ country(code: \"FR\") { capital } }", http, "--engine", "vertx");
+        CliRunner.Result subscription = run("subscription { countdown(from: 1) }", ws, "--engine", "VERTX");
+        CliRunner.Result refused = run("{ counter }", "http://127.0.0.1:" + CliRunner.closedPort() + "/graphql",
+                "--engine", "vertx");
+
+        assertThat(query.status()).as(query.err()).isZero();
+        assertThat(query.out()).isEqualTo("{\"country\":{\"capital\":\"Paris\"}}\n");
+        assertThat(subscription.lines()).containsExactly("{\"countdown\":1}", "{\"countdown\":0}");
+        assertThat(refused.status()).isEqualTo(3);
+        assertThat(refused.err()).contains("connection refused");
     }
 
     @Test

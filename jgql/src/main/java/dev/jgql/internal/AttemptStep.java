@@ -121,7 +121,7 @@ final class AttemptStep implements GraphQLInterceptor {
             BlockingCaller caller = BlockingCaller.current();
             if (caller != null) {
                 inline = caller;
-                caller.arm();
+                caller.arm(this);
             }
             CompletableFuture<ExecutionResult> request;
             try {
@@ -185,7 +185,7 @@ final class AttemptStep implements GraphQLInterceptor {
         private void abandon() {
             BlockingCaller caller = inline;
             if (caller != null) {
-                caller.cancelInline();
+                caller.cancelInline(this);
             }
             CompletableFuture<ExecutionResult> request = sent;
             if (request != null) {

@@ -9,14 +9,15 @@ import java.util.function.Supplier;
  * the JDK engine then runs the JDK's synchronous {@code send} right there, as a hand-written client
  * would, saving two thread hand-overs per call. The attempt step {@link #arm arms} the caller for
  * exactly one exchange (a probe or a second request started on this thread while it waits goes to
- * the engine's own threads), and, should the attempt time out, {@link #cancelInline() interrupts}
- * the exchange, and only the exchange.
+ * the engine's own threads), and, should the attempt time out, {@link #cancelInline(Object)
+ * interrupts} the exchange, and only that attempt's exchange.
  */
 public final class BlockingCaller {
     /** One per thread, reused by every call it makes: the blocking path allocates nothing for it. */
     private static final ThreadLocal<BlockingCaller> CURRENT = ThreadLocal.withInitial(BlockingCaller::new);
 
     private boolean active;
+    private Object attempt;
     private boolean armed;
     private Runnable cancel;
     private boolean cancelled;
@@ -45,14 +46,16 @@ public final class BlockingCaller {
         return caller.active ? caller : null;
     }
 
-    /** The next exchange started on this thread may run here. */
-    public synchronized void arm() {
+    /** The next exchange started on this thread, that of {@code attempt}, may run here. */
+    public synchronized void arm(Object attempt) {
+        this.attempt = attempt;
         armed = true;
         cancelled = false;
     }
 
     /** Whatever was not claimed is not for later exchanges. */
     public synchronized void disarm() {
+        attempt = null; // nor does it keep the attempt (and its request) reachable from the thread
         armed = false;
         cancel = null;
     }
@@ -75,10 +78,17 @@ public final class BlockingCaller {
         cancel = null;
     }
 
-    /** The attempt timed out or was cancelled: stop the exchange running on the waiting thread, if any. */
-    public void cancelInline() {
+    /**
+     * The attempt timed out or was cancelled: stop its exchange running on the waiting thread, if
+     * any. An attempt that is over by now (its thread may be on to its next call, this instance
+     * being the thread's) cancels nothing.
+     */
+    public void cancelInline(Object attempt) {
         Runnable running;
         synchronized (this) {
+            if (this.attempt != attempt) {
+                return;
+            }
             cancelled = true;
             armed = false;
             running = cancel;

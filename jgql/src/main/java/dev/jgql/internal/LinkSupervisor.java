@@ -66,7 +66,8 @@ final class LinkSupervisor implements LinkSource {
     private final Object lock = new Object();
     // guarded by lock
     private ConnectionState state = ConnectionState.CONNECTING;
-    private CompletableFuture<TransportConnection> link = new CompletableFuture<>();
+    /** Written under the lock; volatile so that calls find a link that is up without taking it. */
+    private volatile CompletableFuture<TransportConnection> link = new CompletableFuture<>();
     private TransportConnection current;
     private TransportConnection broken;
     private TransportConnection watched;
@@ -117,6 +118,10 @@ final class LinkSupervisor implements LinkSource {
 
     @Override
     public CompletableFuture<TransportConnection> link() {
+        CompletableFuture<TransportConnection> up = link;
+        if (up.isDone() && !up.isCompletedExceptionally()) {
+            return up; // every call while the link is up: no lock shared by all the callers
+        }
         CompletableFuture<TransportConnection> restart = null;
         CompletableFuture<TransportConnection> result;
         synchronized (lock) {
