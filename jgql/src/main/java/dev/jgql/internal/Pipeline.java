@@ -89,8 +89,7 @@ final class Pipeline {
             try {
                 result = step.intercept(call, next == null ? END : next);
             } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e instanceof JgqlException ? e
-                        : new JgqlException("The interceptor " + step + " failed: " + e, e));
+                return CompletableFuture.failedFuture(failure(step, e));
             }
             if (result == null) {
                 return CompletableFuture.failedFuture(new JgqlUsageException("The interceptor " + step
@@ -116,12 +115,17 @@ final class Pipeline {
             try {
                 result = step.interceptSubscription(call, next == null ? END_OF_SUBSCRIPTION : next);
             } catch (RuntimeException e) {
-                return FailedPublisher.of(e instanceof JgqlException ? e
-                        : new JgqlException("The interceptor " + step + " failed: " + e, e));
+                return FailedPublisher.of(failure(step, e));
             }
             return result == null ? FailedPublisher.of(new JgqlUsageException("The interceptor " + step
                     + " returned null; it must return a publisher, e.g. chain.proceed(call)")) : result;
         }
+    }
+
+    /** What a step that threw fails its call with: jgql's own exceptions as they are. */
+    private static RuntimeException failure(GraphQLInterceptor step, RuntimeException thrown) {
+        return thrown instanceof JgqlException ? thrown
+                : new JgqlException("The interceptor " + step + " failed: " + thrown, thrown);
     }
 
     /** What the last step gets as its chain: jgql's last steps never call it. */

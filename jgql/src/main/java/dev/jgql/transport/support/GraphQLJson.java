@@ -125,11 +125,20 @@ public final class GraphQLJson {
      * {@link #readObject(ObjectMapper, byte[], String)}.
      */
     public static Map<String, Object> readObject(ObjectMapper mapper, char[] body, int offset, int length, String what) {
+        return readObject(mapper, body, offset, length, () -> what);
+    }
+
+    /**
+     * {@link #readObject(ObjectMapper, char[], int, int, String)} with the subject of error
+     * messages built only when one is: for the hot path, where almost every message is fine.
+     */
+    public static Map<String, Object> readObject(ObjectMapper mapper, char[] body, int offset, int length,
+            Supplier<String> what) {
         try (JsonParser parser = mapper.getFactory().createParser(body, offset, length)) {
-            return readObject(mapper, parser, () -> what, () -> shortText(new String(body, offset,
+            return readObject(mapper, parser, what, () -> shortText(new String(body, offset,
                     Math.min(length, EXCERPT_LENGTH * 4))));
         } catch (IOException e) {
-            throw new TransportProtocolException(what + " could not be read: " + e.getMessage(), e);
+            throw new TransportProtocolException(what.get() + " could not be read: " + e.getMessage(), e);
         }
     }
 
@@ -206,15 +215,7 @@ public final class GraphQLJson {
         @SuppressWarnings("unchecked")
         List<Object> path = error.get("path") instanceof List<?> list ? (List<Object>) list : null;
         return new GraphQLError(message == null ? "(the server gave no message)" : message.toString(), locations,
-                path, objectOrNull(error.get("extensions"), what + " error 'extensions'"));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> objectOrNull(Object value, String what) {
-        if (value == null || value instanceof Map<?, ?>) {
-            return (Map<String, Object>) value;
-        }
-        throw new TransportProtocolException(what + " is not an object: " + shortText(value));
+                path, objectOrNull(error.get("extensions"), () -> what, " error 'extensions'"));
     }
 
     @SuppressWarnings("unchecked")

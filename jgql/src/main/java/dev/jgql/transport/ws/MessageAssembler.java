@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Joins the fragments of incoming text messages and parses each whole message straight from
@@ -23,7 +24,7 @@ final class MessageAssembler {
     /** One whole message, valid until the next fragment arrives. */
     interface Message {
         /** Parses it as a JSON object; a {@link dev.jgql.TransportProtocolException} if it is not one. */
-        Map<String, Object> parse(ObjectMapper mapper, String what);
+        Map<String, Object> parse(ObjectMapper mapper, Supplier<String> what);
 
         /** The start of it, for messages. */
         String excerpt();
@@ -42,7 +43,7 @@ final class MessageAssembler {
     private int messageLength;
     private final Message message = new Message() {
         @Override
-        public Map<String, Object> parse(ObjectMapper mapper, String what) {
+        public Map<String, Object> parse(ObjectMapper mapper, Supplier<String> what) {
             return messageChars != null
                     ? GraphQLJson.readObject(mapper, messageChars, messageOffset, messageLength, what)
                     : GraphQLJson.readObject(mapper, messageBytes, messageOffset, messageLength, what);

@@ -115,7 +115,7 @@ final class Wire {
      * @throws TransportProtocolException if it is not a message of this protocol
      */
     Incoming read(MessageAssembler.Message text) {
-        Map<String, Object> message = text.parse(mapper, "A WebSocket message from " + where);
+        Map<String, Object> message = text.parse(mapper, () -> "A WebSocket message from " + where);
         if (!(message.get("type") instanceof String type)) {
             throw violation("a message without a string 'type'", text);
         }
@@ -198,7 +198,8 @@ final class Wire {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> json = (Map<String, Object>) payload;
-        return GraphQLJson.toResult(json, "The '" + type + "' message for operation " + message.get("id")).build();
+        // The subject is only for an error message: not built for every event of a subscription.
+        return GraphQLJson.toResult(json, () -> "The '" + type + "' message for operation " + message.get("id")).build();
     }
 
     private static String describe(Object payload) {
