@@ -6,10 +6,12 @@ module dev.jgql {
     requires transitive java.net.http;
     requires transitive com.fasterxml.jackson.databind;
     requires transitive dev.failsafe.core;
-    requires com.graphqljava;
+    requires transitive com.graphqljava;
+    requires com.fasterxml.jackson.datatype.jsr310;
     requires org.slf4j;
 
     exports dev.jgql;
+    exports dev.jgql.schema;
     exports dev.jgql.transport;
     exports dev.jgql.transport.http;
     exports dev.jgql.transport.ws;

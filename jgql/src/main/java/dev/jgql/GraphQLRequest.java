@@ -99,6 +99,14 @@ public final class GraphQLRequest {
         return document;
     }
 
+    /**
+     * The parsed document: graphql-java's immutable syntax tree, shared by every request made from
+     * the same {@link Gql#gql} call. For tools that work on the document (validation, printing).
+     */
+    public Document parsedDocument() {
+        return parsed;
+    }
+
     /** The operation name given for this request, if one was given. */
     public Optional<String> operationName() {
         return Optional.ofNullable(operationName);
