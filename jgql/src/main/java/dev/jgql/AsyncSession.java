@@ -53,6 +53,29 @@ public interface AsyncSession {
     }
 
     /**
+     * Runs a query or mutation and completes with its {@code data} as a Java type, built by
+     * Jackson with the client's mapper (records, POJOs; properties the type lacks are ignored).
+     * Fails as {@link #execute(GraphQLRequest)} does, or with {@link ResultMappingException}
+     * when the type cannot be built from the data.
+     *
+     * <pre>{@code
+     * record Continent(String code, String name) { }
+     * record Data(Continent continent) { }
+     * Data data = session.execute(query.withVariables(Map.of("code", "EU")), Data.class).join();
+     * }</pre>
+     */
+    default <T> CompletableFuture<T> execute(GraphQLRequest request, Class<T> type) {
+        java.util.Objects.requireNonNull(type, "type");
+        return executeForResult(request).thenApply(result -> result.toEntity(type));
+    }
+
+    /** {@link #execute(GraphQLRequest, Class)} for a generic type, e.g. {@code new TypeReference<Map<String, List<Country>>>() { }}. */
+    default <T> CompletableFuture<T> execute(GraphQLRequest request, com.fasterxml.jackson.core.type.TypeReference<T> type) {
+        java.util.Objects.requireNonNull(type, "type");
+        return executeForResult(request).thenApply(result -> result.toEntity(type));
+    }
+
+    /**
      * Runs a query or mutation and completes with the whole answer, GraphQL errors included (this
      * never fails with {@link TransportQueryException}); completes exceptionally with another
      * {@link TransportException} when there is no answer.
@@ -103,6 +126,33 @@ public interface AsyncSession {
 
     /** {@link #subscribeForResults(GraphQLRequest)} with options (see {@link #subscribe(GraphQLRequest, CallOptions)}). */
     Flow.Publisher<ExecutionResult> subscribeForResults(GraphQLRequest request, CallOptions options);
+
+    /**
+     * The schema the client knows, given to {@link Client.Builder#schema} or fetched by
+     * introspection ({@link Client.Builder#fetchSchemaFromTransport}, {@link #fetchSchema()}).
+     * Default: none.
+     *
+     * <pre>{@code
+     * session.schema().map(Schema::toSdl).ifPresent(System.out::println);
+     * }</pre>
+     *
+     * @return the schema, if known
+     */
+    default java.util.Optional<dev.jgql.schema.Schema> schema() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Fetches the schema by introspection now (gql's {@code session.fetch_schema()}), with the
+     * client's {@link Client.Builder#introspectionOptions options}, and makes it the client's:
+     * from then on requests are validated against it and custom scalars are parsed.
+     *
+     * @return the schema; fails with {@link GraphQLSchemaException} when the server refuses
+     *         introspection or answers with an incomplete schema, saying which
+     */
+    default CompletableFuture<dev.jgql.schema.Schema> fetchSchema() {
+        return CompletableFuture.failedFuture(new JgqlUsageException(getClass().getName() + " cannot fetch a schema"));
+    }
 
     /**
      * The same session seen through a blocking API, e.g. for a console or a batch job. Closing the

@@ -36,6 +36,8 @@ public final class CallOptions {
     private final Boolean idempotent;
     private final Boolean failFast;
     private final Boolean retry;
+    private final Boolean serializeVariables;
+    private final Boolean parseResults;
 
     private CallOptions(Builder builder) {
         this.timeout = builder.timeout;
@@ -44,6 +46,8 @@ public final class CallOptions {
         this.idempotent = builder.idempotent;
         this.failFast = builder.failFast;
         this.retry = builder.retry;
+        this.serializeVariables = builder.serializeVariables;
+        this.parseResults = builder.parseResults;
     }
 
     /**
@@ -77,6 +81,8 @@ public final class CallOptions {
         builder.idempotent = idempotent;
         builder.failFast = failFast;
         builder.retry = retry;
+        builder.serializeVariables = serializeVariables;
+        builder.parseResults = parseResults;
         return builder;
     }
 
@@ -111,6 +117,12 @@ public final class CallOptions {
         if (retry != null) {
             merged.retry = retry;
         }
+        if (serializeVariables != null) {
+            merged.serializeVariables = serializeVariables;
+        }
+        if (parseResults != null) {
+            merged.parseResults = parseResults;
+        }
         return merged.build();
     }
 
@@ -144,6 +156,22 @@ public final class CallOptions {
         return retry == null || retry;
     }
 
+    /**
+     * @return whether values of the client's custom scalars and enums in the variables are
+     *         serialised with their codecs; empty when the client's setting applies
+     */
+    public Optional<Boolean> serializeVariables() {
+        return Optional.ofNullable(serializeVariables);
+    }
+
+    /**
+     * @return whether custom scalars and enums in the answer are parsed into their Java types;
+     *         empty when the client's setting applies
+     */
+    public Optional<Boolean> parseResults() {
+        return Optional.ofNullable(parseResults);
+    }
+
     @Override
     public String toString() {
         StringBuilder text = new StringBuilder("CallOptions{");
@@ -165,6 +193,12 @@ public final class CallOptions {
         if (retry != null) {
             text.append("retry=").append(retry).append(' ');
         }
+        if (serializeVariables != null) {
+            text.append("serializeVariables=").append(serializeVariables).append(' ');
+        }
+        if (parseResults != null) {
+            text.append("parseResults=").append(parseResults).append(' ');
+        }
         return text.toString().strip() + '}';
     }
 
@@ -176,6 +210,8 @@ public final class CallOptions {
         private Boolean idempotent;
         private Boolean failFast;
         private Boolean retry;
+        private Boolean serializeVariables;
+        private Boolean parseResults;
 
         private Builder() {
         }
@@ -257,6 +293,33 @@ public final class CallOptions {
          */
         public Builder retry(boolean retry) {
             this.retry = retry;
+            return this;
+        }
+
+        /**
+         * Whether values of custom scalars and enums in this call's variables are serialised with
+         * the client's {@link dev.jgql.schema.Scalars codecs}: gql's per-call
+         * {@code serialize_variables}. Default: the client's
+         * {@link Client.Builder#serializeVariables setting}.
+         *
+         * @param serializeVariables whether to serialise
+         * @return this builder
+         */
+        public Builder serializeVariables(boolean serializeVariables) {
+            this.serializeVariables = serializeVariables;
+            return this;
+        }
+
+        /**
+         * Whether custom scalars and enums in this call's answer are parsed into their Java types
+         * with the client's {@link dev.jgql.schema.Scalars codecs}: gql's per-call
+         * {@code parse_result}. Default: the client's {@link Client.Builder#parseResults setting}.
+         *
+         * @param parseResults whether to parse
+         * @return this builder
+         */
+        public Builder parseResults(boolean parseResults) {
+            this.parseResults = parseResults;
             return this;
         }
 

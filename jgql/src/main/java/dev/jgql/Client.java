@@ -9,6 +9,10 @@ import dev.jgql.internal.Events;
 import dev.jgql.internal.Futures;
 import dev.jgql.internal.ReconnectingSessionImpl;
 import dev.jgql.internal.SchedulerLease;
+import dev.jgql.internal.SchemaSource;
+import dev.jgql.schema.IntrospectionOptions;
+import dev.jgql.schema.Scalars;
+import dev.jgql.schema.Schema;
 import dev.jgql.transport.Transport;
 import dev.jgql.transport.TransportConnection;
 import dev.jgql.transport.TransportContext;
@@ -19,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,9 +61,17 @@ public final class Client implements AutoCloseable {
 
     private Client(Builder builder) {
         Transport transport = Objects.requireNonNull(builder.transport, "transport: call Client.builder().transport(...)");
+        if (builder.schema != null && builder.fetchSchemaFromTransport) {
+            throw new IllegalArgumentException("Give the schema or fetch it from the transport, not both: "
+                    + "schema(...) and fetchSchemaFromTransport(true) were both set");
+        }
+        SchemaSource schemas = new SchemaSource(builder.schema, builder.scalars, builder.fetchSchemaFromTransport,
+                builder.introspectionOptions);
         this.config = new ClientConfig(transport, builder.subscriptionTransport, builder.executeTimeout, builder.clock,
                 builder.objectMapper == null ? GraphQLJson.defaultMapper() : builder.objectMapper, builder.interceptors,
-                builder.attemptInterceptors, Events.of(builder.eventListener, builder.clock), builder.defaultCallOptions);
+                builder.attemptInterceptors, Events.of(builder.eventListener, builder.clock), builder.defaultCallOptions,
+                schemas, ClientConfig.schemaStep(schemas, builder.validateRequests, builder.serializeVariables,
+                        builder.parseResults, builder.objectMapper));
         this.scheduler = new SchedulerLease(builder.scheduler);
     }
 
@@ -104,9 +117,12 @@ public final class Client implements AutoCloseable {
                 scheduler.release();
             }));
             openSessions.add(self.get());
-            if (!connected.complete(self.get())) {
-                self.get().closeAsync(); // the caller gave up waiting
-            }
+            // With fetchSchemaFromTransport, the first session's first call is validated already.
+            config.schemas().fetchIfNeeded(self.get()).thenRun(() -> {
+                if (!connected.complete(self.get())) {
+                    self.get().closeAsync(); // the caller gave up waiting
+                }
+            });
         });
         return connected;
     }
@@ -190,6 +206,20 @@ public final class Client implements AutoCloseable {
         return config.transport();
     }
 
+    /**
+     * The schema this client knows: the one given to {@link Builder#schema}, or the one fetched
+     * with {@link Builder#fetchSchemaFromTransport} once a session has connected.
+     *
+     * <pre>{@code
+     * client.schema().ifPresent(schema -> System.out.println(schema.toSdl()));
+     * }</pre>
+     *
+     * @return the schema, if known
+     */
+    public Optional<Schema> schema() {
+        return config.schemas().schema();
+    }
+
     /** The execute timeout that bounds each attempt of a call unless the call sets its own. */
     public Duration executeTimeout() {
         return config.executeTimeout();
@@ -219,8 +249,102 @@ public final class Client implements AutoCloseable {
         private final List<GraphQLInterceptor> attemptInterceptors = new ArrayList<>();
         private ClientEventListener eventListener;
         private CallOptions defaultCallOptions = CallOptions.none();
+        private Schema schema;
+        private boolean fetchSchemaFromTransport;
+        private IntrospectionOptions introspectionOptions = IntrospectionOptions.defaults();
+        private Scalars scalars = Scalars.none();
+        private boolean validateRequests = true;
+        private boolean serializeVariables = true;
+        private boolean parseResults = true;
 
         private Builder() {
+        }
+
+        /**
+         * The server's schema as SDL text: every request is then validated before it is sent
+         * ({@link GraphQLValidationException}, nothing on the wire), custom scalars are
+         * {@link #scalars serialised and parsed}, and the DSL can build requests. Default: none.
+         *
+         * <pre>{@code
+         * Client client = Client.builder()
+         *     .transport(http)
+         *     .schema(Files.readString(Path.of("schema.graphqls")))
+         *     .build();
+         * }</pre>
+         *
+         * @throws GraphQLSchemaException if the SDL does not parse or is not a valid schema
+         */
+        public Builder schema(String sdl) {
+            return schema(Schema.fromSdl(sdl));
+        }
+
+        /** The server's schema (see {@link #schema(String)}); also from an introspection result with {@link Schema#fromIntrospection}. */
+        public Builder schema(Schema schema) {
+            this.schema = Objects.requireNonNull(schema, "schema");
+            return this;
+        }
+
+        /** The server's schema as graphql-java's (see {@link #schema(String)}). */
+        public Builder schema(graphql.schema.GraphQLSchema schema) {
+            return schema(Schema.of(schema));
+        }
+
+        /**
+         * Whether to fetch the schema by introspection once, on the first connection that succeeds
+         * (a plain session's connect waits for it; the permanent session fetches it when it is
+         * first connected, and again after a failed attempt, never after the server refused it).
+         * A refusal is logged with what to do, and the client works on without a schema. Cannot
+         * be combined with {@link #schema(String)}. Default {@code false}, as in gql.
+         */
+        public Builder fetchSchemaFromTransport(boolean fetchSchemaFromTransport) {
+            this.fetchSchemaFromTransport = fetchSchemaFromTransport;
+            return this;
+        }
+
+        /** What the introspection query of {@link #fetchSchemaFromTransport} asks for. Default {@link IntrospectionOptions#defaults()} (gql's). */
+        public Builder introspectionOptions(IntrospectionOptions introspectionOptions) {
+            this.introspectionOptions = Objects.requireNonNull(introspectionOptions, "introspectionOptions");
+            return this;
+        }
+
+        /**
+         * Codecs of custom scalars and enums, used with a known schema to serialise variables and
+         * parse answers (see {@link #serializeVariables} and {@link #parseResults}). Default
+         * {@link Scalars#none()}.
+         */
+        public Builder scalars(Scalars scalars) {
+            this.scalars = Objects.requireNonNull(scalars, "scalars");
+            return this;
+        }
+
+        /**
+         * Whether requests are validated against the known schema before they are sent. Default
+         * {@code true}; validation is cached per document, so it costs once per document.
+         */
+        public Builder validateRequests(boolean validateRequests) {
+            this.validateRequests = validateRequests;
+            return this;
+        }
+
+        /**
+         * Whether variables of registered custom scalars and enums are serialised with their
+         * codecs; a call can say otherwise with {@link CallOptions.Builder#serializeVariables}.
+         * Default {@code true} (gql's default is off; with no codecs registered there is nothing
+         * to do either way).
+         */
+        public Builder serializeVariables(boolean serializeVariables) {
+            this.serializeVariables = serializeVariables;
+            return this;
+        }
+
+        /**
+         * Whether answers are parsed with the registered codecs into Java values (an
+         * {@code OffsetDateTime} for a {@code DateTime}); a call can say otherwise with
+         * {@link CallOptions.Builder#parseResults}. Default {@code true} (gql's default is off).
+         */
+        public Builder parseResults(boolean parseResults) {
+            this.parseResults = parseResults;
+            return this;
         }
 
         /**
@@ -312,8 +436,10 @@ public final class Client implements AutoCloseable {
         }
 
         /**
-         * The Jackson mapper for variables and responses, e.g. one with your modules registered.
-         * Default: a plain {@link ObjectMapper} that rejects trailing garbage after a JSON value.
+         * The Jackson mapper for variables, responses and typed results
+         * ({@link ExecutionResult#field}), e.g. one with your modules registered. Default: jgql's
+         * own, which rejects trailing garbage after a JSON value and reads and writes
+         * {@code java.time} values as ISO-8601 text.
          */
         public Builder objectMapper(ObjectMapper objectMapper) {
             this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");

@@ -1,5 +1,8 @@
 package dev.jgql;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.net.http.HttpHeaders;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,6 +27,16 @@ import java.util.TreeMap;
  *
  * <p>{@link #isDataPresent()} tells a <em>request error</em> (no {@code data} key: the operation
  * never ran) from an <em>execution result</em> whose {@code data} is {@code null}.
+ *
+ * <p>Typed access: {@link #field(String)} reaches into the data by path and maps it to Java
+ * types with Jackson (the client's mapper); GraphQL errors at or above that path fail it, while
+ * the rest of a partial answer stays reachable.
+ *
+ * <pre>{@code
+ * record Country(String code, String name) { }
+ * List<Country> countries = result.field("continent.countries").toEntityList(Country.class);
+ * String first = result.field("continent.countries[0].name").toEntity(String.class);
+ * }</pre>
  */
 public final class ExecutionResult {
     private final Map<String, Object> data;
@@ -34,6 +47,8 @@ public final class ExecutionResult {
     /** The headers as the transport gave them; turned into {@link #headers} when first asked for. */
     private final HttpHeaders rawHeaders;
     private volatile Map<String, List<String>> headers;
+    /** The mapper typed access uses; null for jgql's default one. */
+    private final ObjectMapper objectMapper;
 
     private ExecutionResult(Builder builder) {
         this.data = builder.data == null ? null : Collections.unmodifiableMap(builder.data);
@@ -43,6 +58,18 @@ public final class ExecutionResult {
         this.httpStatus = builder.httpStatus;
         this.rawHeaders = builder.rawHeaders;
         this.headers = builder.headers == null ? null : Collections.unmodifiableMap(builder.headers);
+        this.objectMapper = builder.objectMapper;
+    }
+
+    private ExecutionResult(ExecutionResult result, Map<String, Object> data, ObjectMapper objectMapper) {
+        this.data = data == null ? null : (data == result.data ? data : Collections.unmodifiableMap(data));
+        this.dataPresent = result.dataPresent;
+        this.errors = result.errors;
+        this.extensions = result.extensions;
+        this.httpStatus = result.httpStatus;
+        this.rawHeaders = result.rawHeaders;
+        this.headers = result.headers;
+        this.objectMapper = objectMapper;
     }
 
     /** A new builder; every field starts empty (no data, no errors, no HTTP status). */
@@ -91,6 +118,55 @@ public final class ExecutionResult {
         return lowerCase;
     }
 
+    /**
+     * The value at a path of the data, for typed access: field names (response keys, so aliases)
+     * separated by dots, list elements by index, e.g. {@code "continent.countries[0].name"}; the
+     * empty path is the whole data. Never fails itself: what it finds is checked when it is read.
+     *
+     * @param path the path
+     * @return the field
+     */
+    public ResultField field(String path) {
+        return new ResultField(this, path, objectMapper);
+    }
+
+    /**
+     * The whole data as a Java type: {@code field("").toEntity(type)}.
+     *
+     * @throws TransportQueryException if the result has GraphQL errors
+     * @throws ResultMappingException  if Jackson cannot build the type from the data
+     */
+    public <T> T toEntity(Class<T> type) {
+        return field("").toEntity(type);
+    }
+
+    /** The whole data as a generic Java type; see {@link #toEntity(Class)}. */
+    public <T> T toEntity(TypeReference<T> type) {
+        return field("").toEntity(type);
+    }
+
+    /**
+     * This result with the data replaced, everything else kept: for interceptors that rewrite
+     * answers (jgql's scalar parsing does).
+     *
+     * @param data the new data
+     * @return the copy
+     */
+    public ExecutionResult withData(Map<String, Object> data) {
+        return new ExecutionResult(this, data, objectMapper);
+    }
+
+    /**
+     * This result with the mapper that {@link #field typed access} uses, e.g. one with your own
+     * modules. Sessions give their results the client's {@link Client.Builder#objectMapper mapper}.
+     *
+     * @param objectMapper the mapper
+     * @return the copy
+     */
+    public ExecutionResult withObjectMapper(ObjectMapper objectMapper) {
+        return new ExecutionResult(this, data, java.util.Objects.requireNonNull(objectMapper, "objectMapper"));
+    }
+
     private static Map<String, List<String>> lowerCase(Map<String, List<String>> headers) {
         Map<String, List<String>> lowerCase = new TreeMap<>();
         if (headers != null) {
@@ -124,8 +200,15 @@ public final class ExecutionResult {
         private int httpStatus = -1;
         private Map<String, List<String>> headers = Map.of();
         private HttpHeaders rawHeaders;
+        private ObjectMapper objectMapper;
 
         private Builder() {
+        }
+
+        /** The mapper {@link ExecutionResult#field typed access} uses. Default: jgql's own (java.time supported). */
+        public Builder objectMapper(ObjectMapper objectMapper) {
+            this.objectMapper = objectMapper;
+            return this;
         }
 
         /** Sets {@code data} and marks it present (a {@code null} value is a present, null data). */

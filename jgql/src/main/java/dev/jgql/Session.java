@@ -42,6 +42,31 @@ public interface Session extends AutoCloseable {
     Map<String, Object> execute(GraphQLRequest request, CallOptions options);
 
     /**
+     * Runs a query or mutation and returns its {@code data} as a Java type; see
+     * {@link AsyncSession#execute(GraphQLRequest, Class)}.
+     *
+     * <pre>{@code
+     * record Continent(String code, String name) { }
+     * record Data(Continent continent) { }
+     * Data data = session.execute(query.withVariables(Map.of("code", "EU")), Data.class);
+     * }</pre>
+     *
+     * @throws TransportQueryException when the answer holds GraphQL errors
+     * @throws ResultMappingException  when the type cannot be built from the data
+     * @throws TransportException      when there is no answer
+     */
+    default <T> T execute(GraphQLRequest request, Class<T> type) {
+        java.util.Objects.requireNonNull(type, "type");
+        return executeForResult(request).toEntity(type);
+    }
+
+    /** {@link #execute(GraphQLRequest, Class)} for a generic type. */
+    default <T> T execute(GraphQLRequest request, com.fasterxml.jackson.core.type.TypeReference<T> type) {
+        java.util.Objects.requireNonNull(type, "type");
+        return executeForResult(request).toEntity(type);
+    }
+
+    /**
      * Runs a query or mutation and returns the whole answer, GraphQL errors included.
      *
      * @throws TransportException when there is no answer (never {@link TransportQueryException})
@@ -78,6 +103,20 @@ public interface Session extends AutoCloseable {
     /** {@link #subscribeBlocking(GraphQLRequest)} with options (see {@link AsyncSession#subscribe(GraphQLRequest, CallOptions)}). */
     default BlockingSubscription<Map<String, Object>> subscribeBlocking(GraphQLRequest request, CallOptions options) {
         return BlockingSubscription.of(async().subscribe(request, options));
+    }
+
+    /** See {@link AsyncSession#schema()}. */
+    default java.util.Optional<dev.jgql.schema.Schema> schema() {
+        return async().schema();
+    }
+
+    /**
+     * See {@link AsyncSession#fetchSchema()}.
+     *
+     * @throws GraphQLSchemaException when the server refuses introspection or answers with an incomplete schema
+     */
+    default dev.jgql.schema.Schema fetchSchema() {
+        return dev.jgql.internal.Futures.await(async().fetchSchema());
     }
 
     /** The same session seen through its non-blocking API. */

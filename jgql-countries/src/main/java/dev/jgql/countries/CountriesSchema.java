@@ -1,8 +1,22 @@
 package dev.jgql.countries;
 
+import dev.jgql.countries.CountriesData.Continent;
 import dev.jgql.countries.CountriesData.Country;
 import dev.jgql.countries.CountriesData.Language;
 import graphql.GraphQL;
+import graphql.GraphQLContext;
+import graphql.TypeResolutionEnvironment;
+import graphql.execution.CoercedVariables;
+import graphql.language.FloatValue;
+import graphql.language.IntValue;
+import graphql.language.StringValue;
+import graphql.language.Value;
+import graphql.schema.Coercing;
+import graphql.schema.CoercingParseLiteralException;
+import graphql.schema.CoercingParseValueException;
+import graphql.schema.CoercingSerializeException;
+import graphql.schema.GraphQLObjectType;
+import graphql.schema.GraphQLScalarType;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
@@ -15,7 +29,18 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -36,7 +61,26 @@ final class CountriesSchema {
             .dataFetcher("languages", env -> data.languages())
             .dataFetcher("language", env -> data.language(env.getArgument("code")))
             .dataFetcher("counter", env -> Math.toIntExact(ledger.counter()))
-            .dataFetcher("slow", env -> slow(vertx, env.getArgument("ms"))))
+            .dataFetcher("slow", env -> slow(vertx, env.getArgument("ms")))
+            .dataFetcher("serverTime", env -> OffsetDateTime.now(ZoneOffset.UTC))
+            .dataFetcher("shiftTime", env -> env.<OffsetDateTime>getArgument("at").plusHours(env.<Integer>getArgument("hours")))
+            .dataFetcher("latest", env -> env.<List<OffsetDateTime>>getArgument("times").stream()
+                .max(Comparator.comparing(OffsetDateTime::toInstant)).orElse(null))
+            .dataFetcher("hoursBetween", env -> {
+              Map<String, Object> period = env.getArgument("period");
+              long seconds = Duration.between((OffsetDateTime) period.get("from"), (OffsetDateTime) period.get("to"))
+                  .getSeconds();
+              return BigDecimal.valueOf(seconds).divide(BigDecimal.valueOf(3600), 6, RoundingMode.HALF_EVEN)
+                  .stripTrailingZeros();
+            })
+            .dataFetcher("divide", env -> env.<BigDecimal>getArgument("a")
+                .divide(env.<BigDecimal>getArgument("b"), env.<Integer>getArgument("scale"), RoundingMode.HALF_EVEN))
+            .dataFetcher("search", env -> search(data, env.getArgument("text")))
+            .dataFetcher("places", env -> {
+              List<Object> places = new ArrayList<>(data.continents());
+              places.addAll(data.countries());
+              return places;
+            }))
         .type("Mutation", type -> type
             .dataFetcher("increment", env -> Math.toIntExact(
                 ledger.increment(env.getArgument("by"), env.getArgument("requestId")))))
@@ -44,6 +88,10 @@ final class CountriesSchema {
             .dataFetcher("countdown", env -> new Countdown(
                 vertx.getOrCreateContext(), env.getArgument("from"), env.<Integer>getArgument("intervalMs"),
                 activeCountdowns)))
+        .scalar(DATE_TIME)
+        .scalar(BIG_DECIMAL)
+        .type("Place", type -> type.typeResolver(CountriesSchema::typeOf))
+        .type("SearchResult", type -> type.typeResolver(CountriesSchema::typeOf))
         .type("Continent", type -> type
             .dataFetcher("countries", env -> data.countriesOf(env.getSource())))
         .type("Country", type -> type
@@ -72,6 +120,105 @@ final class CountriesSchema {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + SCHEMA_RESOURCE, e);
     }
+  }
+
+  /** ISO-8601 with offset; a value that is not one is rejected with the server's usual error. */
+  private static final GraphQLScalarType DATE_TIME = GraphQLScalarType.newScalar()
+      .name("DateTime")
+      .coercing(new Coercing<OffsetDateTime, String>() {
+        @Override
+        public String serialize(Object value, GraphQLContext context, Locale locale) {
+          if (value instanceof OffsetDateTime time) {
+            return time.toString();
+          }
+          throw new CoercingSerializeException("not a DateTime: " + value);
+        }
+
+        @Override
+        public OffsetDateTime parseValue(Object input, GraphQLContext context, Locale locale) {
+          return parseDateTime(input, CoercingParseValueException::new);
+        }
+
+        @Override
+        public OffsetDateTime parseLiteral(Value<?> input, CoercedVariables variables, GraphQLContext context,
+            Locale locale) {
+          if (input instanceof StringValue text) {
+            return parseDateTime(text.getValue(), CoercingParseLiteralException::new);
+          }
+          throw new CoercingParseLiteralException("a DateTime is written as a string, e.g. \"2024-05-01T12:00:00Z\"");
+        }
+      })
+      .build();
+
+  /** Exact decimals, written as JSON strings; numbers are accepted as input too. */
+  private static final GraphQLScalarType BIG_DECIMAL = GraphQLScalarType.newScalar()
+      .name("BigDecimal")
+      .coercing(new Coercing<BigDecimal, String>() {
+        @Override
+        public String serialize(Object value, GraphQLContext context, Locale locale) {
+          if (value instanceof BigDecimal decimal) {
+            return decimal.toPlainString();
+          }
+          throw new CoercingSerializeException("not a BigDecimal: " + value);
+        }
+
+        @Override
+        public BigDecimal parseValue(Object input, GraphQLContext context, Locale locale) {
+          return parseDecimal(input, CoercingParseValueException::new);
+        }
+
+        @Override
+        public BigDecimal parseLiteral(Value<?> input, CoercedVariables variables, GraphQLContext context,
+            Locale locale) {
+          if (input instanceof StringValue text) {
+            return parseDecimal(text.getValue(), CoercingParseLiteralException::new);
+          }
+          if (input instanceof FloatValue number) {
+            return number.getValue();
+          }
+          if (input instanceof IntValue number) {
+            return new BigDecimal(number.getValue());
+          }
+          throw new CoercingParseLiteralException("a BigDecimal is written as a string or a number");
+        }
+      })
+      .build();
+
+  private static OffsetDateTime parseDateTime(Object input, Function<String, RuntimeException> error) {
+    if (input instanceof String text) {
+      try {
+        return OffsetDateTime.parse(text);
+      } catch (DateTimeParseException e) {
+        throw error.apply("not an ISO-8601 date-time with offset: " + text);
+      }
+    }
+    throw error.apply("a DateTime is a string, not " + input);
+  }
+
+  private static BigDecimal parseDecimal(Object input, Function<String, RuntimeException> error) {
+    if (input instanceof String || input instanceof Number) {
+      try {
+        return new BigDecimal(input.toString());
+      } catch (NumberFormatException e) {
+        throw error.apply("not a decimal number: " + input);
+      }
+    }
+    throw error.apply("a BigDecimal is a string or a number, not " + input);
+  }
+
+  private static GraphQLObjectType typeOf(TypeResolutionEnvironment env) {
+    Object value = env.getObject();
+    String name = value instanceof Continent ? "Continent" : value instanceof Country ? "Country" : "Language";
+    return env.getSchema().getObjectType(name);
+  }
+
+  private static List<Object> search(CountriesData data, String text) {
+    String needle = text.toLowerCase(Locale.ROOT);
+    List<Object> found = new ArrayList<>();
+    data.continents().stream().filter(it -> it.name().toLowerCase(Locale.ROOT).contains(needle)).forEach(found::add);
+    data.countries().stream().filter(it -> it.name().toLowerCase(Locale.ROOT).contains(needle)).forEach(found::add);
+    data.languages().stream().filter(it -> it.name().toLowerCase(Locale.ROOT).contains(needle)).forEach(found::add);
+    return found;
   }
 
   private static CompletableFuture<String> slow(Vertx vertx, int ms) {

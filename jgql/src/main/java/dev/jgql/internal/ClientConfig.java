@@ -16,14 +16,28 @@ import java.util.List;
  * @param subscriptionTransport subscriptions, when they go over a transport of their own; else null
  * @param interceptors          once per call, in order
  * @param attemptInterceptors   once per attempt, in order
+ * @param schemas               the schema the client knows or fetches
+ * @param schemaStep            validation and custom scalars, after the interceptors; null if none
  */
 public record ClientConfig(Transport transport, Transport subscriptionTransport, Duration executeTimeout, Clock clock,
         ObjectMapper objectMapper, List<GraphQLInterceptor> interceptors, List<GraphQLInterceptor> attemptInterceptors,
-        Events events, CallOptions defaultCallOptions) {
+        Events events, CallOptions defaultCallOptions, SchemaSource schemas, GraphQLInterceptor schemaStep) {
 
     public ClientConfig {
         interceptors = List.copyOf(interceptors);
         attemptInterceptors = List.copyOf(attemptInterceptors);
+    }
+
+    /**
+     * The step that validates against the client's schema, serialises and parses custom scalars,
+     * and hands results the application's mapper; null when there is nothing for it to do.
+     */
+    public static GraphQLInterceptor schemaStep(SchemaSource schemas, boolean validate, boolean serializeVariables,
+            boolean parseResults, ObjectMapper applicationMapper) {
+        if (!schemas.mayHaveSchema() && applicationMapper == null) {
+            return null;
+        }
+        return new SchemaStep(schemas, validate, serializeVariables, parseResults, applicationMapper);
     }
 
     /** Whether subscriptions have a link of their own. */
@@ -31,8 +45,11 @@ public record ClientConfig(Transport transport, Transport subscriptionTransport,
         return subscriptionTransport != null;
     }
 
-    /** The steps every session starts its chains with: events (when someone listens), then the interceptors. */
+    /**
+     * The steps every session starts its chains with: events (when someone listens), the
+     * interceptors, then the schema step (so it validates the request as the interceptors left it).
+     */
     List<GraphQLInterceptor> head() {
-        return Pipeline.steps(events.enabled() ? new EventsStep(events) : null, interceptors);
+        return Pipeline.steps(events.enabled() ? new EventsStep(events) : null, interceptors, schemaStep);
     }
 }

@@ -5,11 +5,13 @@ import dev.jgql.CallOptions;
 import dev.jgql.ExecutionResult;
 import dev.jgql.GraphQLCall;
 import dev.jgql.GraphQLRequest;
+import dev.jgql.schema.Schema;
 import dev.jgql.TransportClosedException;
 import dev.jgql.transport.TransportConnection;
 import dev.jgql.transport.TransportContext;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -70,6 +72,16 @@ public final class ConnectedSession implements AsyncSession, HasScheduler {
             return FailedPublisher.of(closedException());
         }
         return pipeline.subscribe(GraphQLCall.of(request, options.over(config.defaultCallOptions())));
+    }
+
+    @Override
+    public Optional<Schema> schema() {
+        return config.schemas().schema();
+    }
+
+    @Override
+    public CompletableFuture<Schema> fetchSchema() {
+        return config.schemas().fetch(this);
     }
 
     @Override

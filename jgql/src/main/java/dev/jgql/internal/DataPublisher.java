@@ -1,8 +1,6 @@
 package dev.jgql.internal;
 
 import dev.jgql.ExecutionResult;
-import dev.jgql.GraphQLRequest;
-import dev.jgql.ResubscriptionListener;
 import dev.jgql.TransportQueryException;
 
 import java.util.Map;
@@ -13,69 +11,16 @@ import java.util.concurrent.Flow;
  * stops the operation on the server) and ends the stream with {@link TransportQueryException}.
  * One event in, at most one out, so demand passes through unchanged.
  */
-public final class DataPublisher implements Flow.Publisher<Map<String, Object>> {
-    private final Flow.Publisher<ExecutionResult> upstream;
+public final class DataPublisher extends MappingPublisher<ExecutionResult, Map<String, Object>> {
 
     public DataPublisher(Flow.Publisher<ExecutionResult> upstream) {
-        this.upstream = upstream;
+        super(upstream, DataPublisher::dataOf);
     }
 
-    @Override
-    public void subscribe(Flow.Subscriber<? super Map<String, Object>> downstream) {
-        upstream.subscribe(new DataSubscriber(downstream));
-    }
-
-    /** Also forwards resubscription news to a downstream that listens for it. */
-    private static final class DataSubscriber implements Flow.Subscriber<ExecutionResult>, ResubscriptionListener {
-        private final Flow.Subscriber<? super Map<String, Object>> downstream;
-        private Flow.Subscription subscription;
-        private boolean done;
-
-        DataSubscriber(Flow.Subscriber<? super Map<String, Object>> downstream) {
-            this.downstream = downstream;
+    private static Map<String, Object> dataOf(ExecutionResult result) {
+        if (result.hasErrors()) {
+            throw new TransportQueryException(result);
         }
-
-        @Override
-        public void onResubscribed(GraphQLRequest request) {
-            if (downstream instanceof ResubscriptionListener listener) {
-                listener.onResubscribed(request);
-            }
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            downstream.onSubscribe(subscription);
-        }
-
-        @Override
-        public void onNext(ExecutionResult result) {
-            if (done) {
-                return;
-            }
-            if (result.hasErrors()) {
-                done = true;
-                subscription.cancel();
-                downstream.onError(new TransportQueryException(result));
-                return;
-            }
-            downstream.onNext(result.data());
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            if (!done) {
-                done = true;
-                downstream.onError(failure);
-            }
-        }
-
-        @Override
-        public void onComplete() {
-            if (!done) {
-                done = true;
-                downstream.onComplete();
-            }
-        }
+        return result.data();
     }
 }

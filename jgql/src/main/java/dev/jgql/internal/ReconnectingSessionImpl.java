@@ -10,11 +10,13 @@ import dev.jgql.GraphQLRequest;
 import dev.jgql.Reconnect;
 import dev.jgql.ReconnectingSession;
 import dev.jgql.Session;
+import dev.jgql.schema.Schema;
 import dev.jgql.TransportClosedException;
 import dev.jgql.transport.TransportContext;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
@@ -105,6 +107,16 @@ public final class ReconnectingSessionImpl implements ReconnectingSession, LinkS
         return new BlockingSession(this, false);
     }
 
+    @Override
+    public Optional<Schema> schema() {
+        return config.schemas().schema();
+    }
+
+    @Override
+    public CompletableFuture<Schema> fetchSchema() {
+        return config.schemas().fetch(this);
+    }
+
     // ---- state ----------------------------------------------------------------------------------
 
     @Override
@@ -131,6 +143,7 @@ public final class ReconnectingSessionImpl implements ReconnectingSession, LinkS
         if (nowConnected != null) {
             firstConnection.complete(this);
             nowConnected.complete(this);
+            config.schemas().fetchIfNeeded(this);
         }
     }
 

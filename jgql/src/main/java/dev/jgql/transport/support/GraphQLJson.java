@@ -39,9 +39,17 @@ public final class GraphQLJson {
     private GraphQLJson() {
     }
 
-    /** The mapper jgql uses when the application gives none. */
+    /**
+     * The mapper jgql uses when the application gives none: it rejects trailing garbage after a
+     * JSON value, and writes and reads {@code java.time} values as ISO-8601 text keeping their
+     * offsets (variables of {@code DateTime} scalars, typed results).
+     */
     public static ObjectMapper defaultMapper() {
-        return new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        return new ObjectMapper()
+                .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /** The request as the GraphQL-over-HTTP JSON body: {@code query}, {@code operationName}, {@code variables}, {@code extensions}. */
@@ -238,6 +246,16 @@ public final class GraphQLJson {
         }
         String text = new String(body, offset, Math.min(length, EXCERPT_LENGTH * 4), StandardCharsets.UTF_8);
         return shortText(text);
+    }
+
+    /**
+     * A value as short, single-line text for an error message (at most 200 characters).
+     *
+     * @param value any value
+     * @return its text, shortened
+     */
+    public static String shortened(Object value) {
+        return shortText(value);
     }
 
     private static String shortText(Object value) {
