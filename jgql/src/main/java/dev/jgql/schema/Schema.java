@@ -43,6 +43,7 @@ public final class Schema {
     /** Bounds the validation cache: documents built anew for every call must not fill memory. */
     private static final int MAX_CACHED_DOCUMENTS = 4096;
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
+    private static final java.util.regex.Pattern VALIDATION_PREFIX = java.util.regex.Pattern.compile("^Validation error \\([^)]*\\)\\s*:\\s*");
 
     private final GraphQLSchema graphQLSchema;
     private final Map<Document, List<GraphQLError>> validated = new ConcurrentHashMap<>();
@@ -193,7 +194,9 @@ public final class Schema {
                     locations.add(new GraphQLError.Location(location.getLine(), location.getColumn()));
                 }
             }
-            errors.add(new GraphQLError(error.getDescription() == null ? error.getMessage() : error.getDescription(),
+            // graphql-java prefixes its message with "Validation error (Kind@[path]) : ": the kind goes to the extensions.
+            String message = error.getDescription() == null ? error.getMessage() : error.getDescription();
+            errors.add(new GraphQLError(VALIDATION_PREFIX.matcher(message).replaceFirst(""),
                     locations, List.of(), Map.of("classification", String.valueOf(error.getValidationErrorType()))));
         }
         return List.copyOf(errors);

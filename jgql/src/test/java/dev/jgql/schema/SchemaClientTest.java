@@ -272,6 +272,8 @@ class SchemaClientTest {
             assertThatThrownBy(() -> session.execute(bad, Map.of("code", "EU")))
                     .isInstanceOfSatisfying(GraphQLValidationException.class, e -> {
                         assertThat(e.errors()).hasSize(2);
+                        assertThat(e.errors().get(0).message()).isEqualTo("Field 'nam' in type 'Continent' is undefined");
+                        assertThat(e.errors().get(0).extensions()).containsEntry("classification", "FieldUndefined");
                         assertThat(e.errors().get(0).locations()).containsExactly(new dev.jgql.GraphQLError.Location(2, 28));
                         assertThat(e.getMessage()).contains("query 'Bad'", "2 problems", "line 2, column 28", "nam",
                                 "line 3, column 11", "by", "nothing was sent");
