@@ -472,6 +472,30 @@ class SchemaClientTest {
         }
     }
 
+    record Countdown(int countdown) { }
+
+    @Test
+    void typedOperationsRunOnEverySessionAndStream() throws Exception {
+        dev.jgql.TypedOperation<ContinentData> europe = dev.jgql.TypedOperation.of(
+                gql("query($code: ID!) { continent(code: $code) { code name countries { code name } } }")
+                        .withVariables(Map.of("code", "EU")), ContinentData.class);
+        Client client = closeLater(Client.builder().transport(TestEngines.ws(server.webSocketUri()).build()).build());
+        try (Session session = client.connect()) {
+            assertThat(session.execute(europe).continent().countries()).hasSize(52);
+            try (dev.jgql.BlockingSubscription<Countdown> events = session.subscribeBlocking(dev.jgql.TypedOperation.of(
+                    gql("subscription { countdown(from: 2, intervalMs: 1) }"), Countdown.class))) {
+                List<Countdown> all = new ArrayList<>();
+                events.forEach(all::add);
+                assertThat(all).containsExactly(new Countdown(2), new Countdown(1), new Countdown(0));
+            }
+        }
+        ReconnectingSession permanent = client.connectAsync(Reconnect.defaults()).get(10, TimeUnit.SECONDS);
+        assertThat(permanent.execute(europe).get(10, TimeUnit.SECONDS).continent().name()).isEqualTo("Europe");
+        dev.jgql.TypedOperation<Map> failing = dev.jgql.TypedOperation.of(gql("{ bad: divide(a: \"1\", b: \"0\") }"), Map.class);
+        assertThat(permanent.execute(failing)).failsWithin(WAIT).withThrowableThat()
+                .havingCause().isInstanceOf(TransportQueryException.class);
+    }
+
     record Shouting(String NAME) { }
 
     @Test
