@@ -67,6 +67,11 @@ final class SchemaCoding {
         return schema;
     }
 
+    /** Whether any codec is registered: without one, nothing is ever serialised or parsed. */
+    boolean parses() {
+        return !scalars.isEmpty();
+    }
+
     /** The request with its variables serialised; the same request when nothing needs it. */
     GraphQLRequest serializeVariables(GraphQLRequest request) {
         if (scalars.isEmpty() || request.variables().isEmpty()) {

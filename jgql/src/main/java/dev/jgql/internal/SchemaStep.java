@@ -37,7 +37,7 @@ final class SchemaStep implements GraphQLInterceptor {
         SchemaCoding coding = source.coding();
         GraphQLCall outgoing = prepare(call, coding);
         CompletableFuture<ExecutionResult> result = chain.proceed(outgoing);
-        boolean parse = coding != null && call.options().parseResults().orElse(parseResults);
+        boolean parse = coding != null && coding.parses() && call.options().parseResults().orElse(parseResults);
         if (!parse && resultMapper == null) {
             return result;
         }
@@ -55,7 +55,7 @@ final class SchemaStep implements GraphQLInterceptor {
             return FailedPublisher.of(e);
         }
         Flow.Publisher<ExecutionResult> events = chain.proceed(outgoing);
-        boolean parse = coding != null && call.options().parseResults().orElse(parseResults);
+        boolean parse = coding != null && coding.parses() && call.options().parseResults().orElse(parseResults);
         if (!parse && resultMapper == null) {
             return events;
         }
@@ -72,7 +72,7 @@ final class SchemaStep implements GraphQLInterceptor {
         if (validate) {
             coding.schema().validate(request);
         }
-        if (call.options().serializeVariables().orElse(serializeVariables)) {
+        if (coding.parses() && call.options().serializeVariables().orElse(serializeVariables)) {
             GraphQLRequest serialized = coding.serializeVariables(request);
             if (serialized != request) {
                 return call.withRequest(serialized);

@@ -220,6 +220,32 @@ class SchemaClientTest {
     }
 
     @Test
+    void overHttpThePermanentSessionFetchesOnceTheServerIsReachable() throws Exception {
+        ChaosProxy proxy = closeLater(ChaosProxy.start(server.port()));
+        proxy.mode(ChaosProxy.Mode.REFUSE);
+        AtomicInteger introspections = new AtomicInteger();
+        Client client = closeLater(Client.builder()
+                .transport(TestEngines.http(proxy.httpUri("/graphql")).build())
+                .fetchSchemaFromTransport(true)
+                .interceptor(countIntrospections(introspections))
+                .build());
+        ReconnectingSession session = client.connectAsync(Reconnect.builder()
+                .retryConnect(dev.failsafe.RetryPolicy.builder().handle(Exception.class)
+                        .withDelay(Duration.ofMillis(20)).withMaxRetries(-1).build())
+                .build()).get(10, TimeUnit.SECONDS);
+        // The first fetch fails (refused) and is tried again when the server is back.
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> introspections.get() >= 1
+                && session.state() != dev.jgql.ConnectionState.CONNECTED);
+        assertThat(session.schema()).isEmpty();
+
+        proxy.mode(ChaosProxy.Mode.PASS);
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> session.schema().isPresent());
+        assertThat(introspections).hasValue(2);
+        assertThatThrownBy(() -> session.execute(gql("{ nope }")).join())
+                .hasCauseInstanceOf(GraphQLValidationException.class);
+    }
+
+    @Test
     void aServerThatRefusesIntrospectionGivesAClearErrorAndTheSessionWorksWithoutASchema() throws Exception {
         ScriptedHttpServer refusing = closeLater(ScriptedHttpServer.start());
         refusing.handler(request -> request.body().contains("__schema")
