@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.jgql.internal.ResultPaths;
 import dev.jgql.transport.support.GraphQLJson;
 
 import java.io.IOException;
@@ -213,25 +214,12 @@ public final class ResultField {
                 if (!failIfMissing) {
                     return MISSING;
                 }
-                throw new ResultMappingException("The data has no '" + segment + "' at '" + prefix(i) + "' (path '"
+                throw new ResultMappingException("The data has no '" + segment + "' at '" + ResultPaths.text(segments.subList(0, i)) + "' (path '"
                         + path + "'): " + describe(current));
             }
             current = next;
         }
         return current;
-    }
-
-    private String prefix(int length) {
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < length; i++) {
-            Object segment = segments.get(i);
-            if (segment instanceof Integer) {
-                text.append('[').append(segment).append(']');
-            } else {
-                text.append(text.length() == 0 ? "" : ".").append(segment);
-            }
-        }
-        return text.length() == 0 ? "(data)" : text.toString();
     }
 
     private static String describe(Object value) {

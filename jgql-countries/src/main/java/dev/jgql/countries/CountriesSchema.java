@@ -123,87 +123,74 @@ final class CountriesSchema {
   }
 
   /** ISO-8601 with offset; a value that is not one is rejected with the server's usual error. */
-  private static final GraphQLScalarType DATE_TIME = GraphQLScalarType.newScalar()
-      .name("DateTime")
-      .coercing(new Coercing<OffsetDateTime, String>() {
-        @Override
-        public String serialize(Object value, GraphQLContext context, Locale locale) {
-          if (value instanceof OffsetDateTime time) {
-            return time.toString();
-          }
-          throw new CoercingSerializeException("not a DateTime: " + value);
-        }
-
-        @Override
-        public OffsetDateTime parseValue(Object input, GraphQLContext context, Locale locale) {
-          return parseDateTime(input, CoercingParseValueException::new);
-        }
-
-        @Override
-        public OffsetDateTime parseLiteral(Value<?> input, CoercedVariables variables, GraphQLContext context,
-            Locale locale) {
-          if (input instanceof StringValue text) {
-            return parseDateTime(text.getValue(), CoercingParseLiteralException::new);
-          }
-          throw new CoercingParseLiteralException("a DateTime is written as a string, e.g. \"2024-05-01T12:00:00Z\"");
-        }
-      })
-      .build();
+  private static final GraphQLScalarType DATE_TIME =
+      scalar("DateTime", OffsetDateTime.class, OffsetDateTime::toString, CountriesSchema::dateTime);
 
   /** Exact decimals, written as JSON strings; numbers are accepted as input too. */
-  private static final GraphQLScalarType BIG_DECIMAL = GraphQLScalarType.newScalar()
-      .name("BigDecimal")
-      .coercing(new Coercing<BigDecimal, String>() {
-        @Override
-        public String serialize(Object value, GraphQLContext context, Locale locale) {
-          if (value instanceof BigDecimal decimal) {
-            return decimal.toPlainString();
-          }
-          throw new CoercingSerializeException("not a BigDecimal: " + value);
-        }
+  private static final GraphQLScalarType BIG_DECIMAL =
+      scalar("BigDecimal", BigDecimal.class, BigDecimal::toPlainString, CountriesSchema::decimal);
 
-        @Override
-        public BigDecimal parseValue(Object input, GraphQLContext context, Locale locale) {
-          return parseDecimal(input, CoercingParseValueException::new);
-        }
+  /**
+   * A scalar written as a string. {@code parse} takes a variable's JSON value or a literal's value (a string, a
+   * BigDecimal or a BigInteger) and rejects what it cannot read with an IllegalArgumentException.
+   */
+  private static <T> GraphQLScalarType scalar(String name, Class<T> type, Function<T, String> print,
+      Function<Object, T> parse) {
+    return GraphQLScalarType.newScalar()
+        .name(name)
+        .coercing(new Coercing<T, String>() {
+          @Override
+          public String serialize(Object value, GraphQLContext context, Locale locale) {
+            if (type.isInstance(value)) {
+              return print.apply(type.cast(value));
+            }
+            throw new CoercingSerializeException("not a " + name + ": " + value);
+          }
 
-        @Override
-        public BigDecimal parseLiteral(Value<?> input, CoercedVariables variables, GraphQLContext context,
-            Locale locale) {
-          if (input instanceof StringValue text) {
-            return parseDecimal(text.getValue(), CoercingParseLiteralException::new);
+          @Override
+          public T parseValue(Object input, GraphQLContext context, Locale locale) {
+            try {
+              return parse.apply(input);
+            } catch (IllegalArgumentException e) {
+              throw new CoercingParseValueException(e.getMessage());
+            }
           }
-          if (input instanceof FloatValue number) {
-            return number.getValue();
-          }
-          if (input instanceof IntValue number) {
-            return new BigDecimal(number.getValue());
-          }
-          throw new CoercingParseLiteralException("a BigDecimal is written as a string or a number");
-        }
-      })
-      .build();
 
-  private static OffsetDateTime parseDateTime(Object input, Function<String, RuntimeException> error) {
+          @Override
+          public T parseLiteral(Value<?> input, CoercedVariables variables, GraphQLContext context, Locale locale) {
+            Object value = input instanceof StringValue text ? text.getValue()
+                : input instanceof FloatValue number ? number.getValue()
+                : input instanceof IntValue number ? number.getValue() : input;
+            try {
+              return parse.apply(value);
+            } catch (IllegalArgumentException e) {
+              throw new CoercingParseLiteralException(e.getMessage());
+            }
+          }
+        })
+        .build();
+  }
+
+  private static OffsetDateTime dateTime(Object input) {
     if (input instanceof String text) {
       try {
         return OffsetDateTime.parse(text);
       } catch (DateTimeParseException e) {
-        throw error.apply("not an ISO-8601 date-time with offset: " + text);
+        throw new IllegalArgumentException("not an ISO-8601 date-time with offset: " + text);
       }
     }
-    throw error.apply("a DateTime is a string, not " + input);
+    throw new IllegalArgumentException("a DateTime is a string, e.g. \"2024-05-01T12:00:00Z\", not " + input);
   }
 
-  private static BigDecimal parseDecimal(Object input, Function<String, RuntimeException> error) {
+  private static BigDecimal decimal(Object input) {
     if (input instanceof String || input instanceof Number) {
       try {
         return new BigDecimal(input.toString());
       } catch (NumberFormatException e) {
-        throw error.apply("not a decimal number: " + input);
+        throw new IllegalArgumentException("not a decimal number: " + input);
       }
     }
-    throw error.apply("a BigDecimal is a string or a number, not " + input);
+    throw new IllegalArgumentException("a BigDecimal is a string or a number, not " + input);
   }
 
   private static GraphQLObjectType typeOf(TypeResolutionEnvironment env) {

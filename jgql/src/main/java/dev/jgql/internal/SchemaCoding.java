@@ -293,21 +293,9 @@ final class SchemaCoding {
             }
             return parsed;
         } catch (RuntimeException e) {
-            throw new ResultMappingException("The value at " + pathText(path) + " (" + GraphQLJson.shortened(value)
+            throw new ResultMappingException("The value at " + ResultPaths.text(path) + " (" + GraphQLJson.shortened(value)
                     + ") is not a valid " + named.getName() + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String pathText(List<Object> path) {
-        StringBuilder text = new StringBuilder();
-        for (Object segment : path) {
-            if (segment instanceof Integer) {
-                text.append('[').append(segment).append(']');
-            } else {
-                text.append(text.length() == 0 ? "" : ".").append(segment);
-            }
-        }
-        return text.toString();
     }
 
     // ---- plans --------------------------------------------------------------------------------

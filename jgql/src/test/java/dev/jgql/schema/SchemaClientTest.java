@@ -55,6 +55,12 @@ class SchemaClientTest {
             .scalar("BigDecimal", ScalarCodec.bigDecimal())
             .build();
 
+    /** Reconnects every 20 ms: the tests wait for reconnections, not backoff. */
+    private static final Reconnect QUICK_RECONNECT = Reconnect.builder()
+            .retryConnect(dev.failsafe.RetryPolicy.builder().handle(Exception.class)
+                    .withDelay(Duration.ofMillis(20)).withMaxRetries(-1).build())
+            .build();
+
     private static CountriesServer server;
     private static String sdl;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -201,10 +207,7 @@ class SchemaClientTest {
                 .fetchSchemaFromTransport(true)
                 .interceptor(countIntrospections(introspections))
                 .build());
-        ReconnectingSession session = client.connectAsync(Reconnect.builder()
-                .retryConnect(dev.failsafe.RetryPolicy.builder().handle(Exception.class)
-                        .withDelay(Duration.ofMillis(20)).withMaxRetries(-1).build())
-                .build()).get(10, TimeUnit.SECONDS);
+        ReconnectingSession session = client.connectAsync(QUICK_RECONNECT).get(10, TimeUnit.SECONDS);
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> session.schema().isPresent());
 
         for (int i = 0; i < 3; i++) {
@@ -229,10 +232,7 @@ class SchemaClientTest {
                 .fetchSchemaFromTransport(true)
                 .interceptor(countIntrospections(introspections))
                 .build());
-        ReconnectingSession session = client.connectAsync(Reconnect.builder()
-                .retryConnect(dev.failsafe.RetryPolicy.builder().handle(Exception.class)
-                        .withDelay(Duration.ofMillis(20)).withMaxRetries(-1).build())
-                .build()).get(10, TimeUnit.SECONDS);
+        ReconnectingSession session = client.connectAsync(QUICK_RECONNECT).get(10, TimeUnit.SECONDS);
         // The first fetch fails (refused) and is tried again when the server is back.
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> introspections.get() >= 1
                 && session.state() != dev.jgql.ConnectionState.CONNECTED);

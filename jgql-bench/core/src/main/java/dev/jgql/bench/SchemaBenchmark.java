@@ -1,6 +1,14 @@
 package dev.jgql.bench;
 
 import dev.jgql.Client;
+import dev.jgql.ExecutionResult;
+import dev.jgql.TransportClosedException;
+import dev.jgql.transport.Transport;
+import dev.jgql.transport.TransportConnection;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
 import dev.jgql.GraphQLRequest;
 import dev.jgql.Gql;
 import dev.jgql.Reconnect;
@@ -27,8 +35,11 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What a known schema costs a call once its document's validation is cached: the permanent session over HTTP
- * (the {@code jgql} client of {@link QueryBenchmark}), blocking, with the same documents.
+ * What a known schema costs a call once its document's validation is cached: the permanent session, blocking, with
+ * the documents of {@link QueryBenchmark}, over HTTP to the countries server ({@code transport=http}, the
+ * {@code jgql} client of {@link QueryBenchmark}) and over an in-process transport that answers at once with the
+ * server's answer parsed beforehand ({@code transport=inprocess}: no network, so the per-call cost of the pipeline
+ * and the schema step is all that is measured).
  *
  * <ul>
  *   <li>{@code none}: no schema, as {@link QueryBenchmark}'s {@code jgql}.</li>
@@ -49,8 +60,13 @@ public class SchemaBenchmark {
     @Param({"small", "large"})
     public String size;
 
+    @Param({"http", "inprocess"})
+    public String transport;
+
     private BenchServer server;
     private Client client;
+    /** The real connection behind the in-process transport, asked once per distinct request. */
+    private TransportConnection backing;
     private Session session;
     private GraphQLRequest request;
     private Map<String, Object> variables;
@@ -58,7 +74,8 @@ public class SchemaBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         server = BenchServer.acquire();
-        Client.Builder builder = Client.builder().transport(HttpTransport.builder(server.httpUri()).build());
+        Transport http = HttpTransport.builder(server.httpUri()).build();
+        Client.Builder builder = Client.builder().transport(transport.equals("http") ? http : answering(http));
         if (!mode.equals("none")) {
             builder.fetchSchemaFromTransport(true);
         }
@@ -85,9 +102,61 @@ public class SchemaBenchmark {
         variables = Queries.variables(size);
     }
 
+    /**
+     * A transport that answers every request at once with what the server answered to it once, parsed beforehand
+     * (the introspection query included, so the schema can be fetched through it).
+     */
+    private Transport answering(Transport http) {
+        Map<String, ExecutionResult> answers = new ConcurrentHashMap<>();
+        return context -> {
+            synchronized (answers) {
+                if (backing == null) {
+                    backing = http.connect(context).join();
+                }
+            }
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            return CompletableFuture.completedFuture(new TransportConnection() {
+                @Override
+                public CompletableFuture<ExecutionResult> execute(GraphQLRequest request) {
+                    String key = request.document() + request.variables();
+                    ExecutionResult answer = answers.get(key);
+                    if (answer == null) {
+                        answer = backing.execute(request).join();
+                        answers.put(key, answer);
+                    }
+                    return CompletableFuture.completedFuture(answer);
+                }
+
+                @Override
+                public Flow.Publisher<ExecutionResult> subscribe(GraphQLRequest request) {
+                    throw new UnsupportedOperationException("no subscriptions in this benchmark");
+                }
+
+                @Override
+                public CompletionStage<TransportClosedException> whenClosed() {
+                    return closed.thenApply(ignored -> new TransportClosedException("closed"));
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return !closed.isDone();
+                }
+
+                @Override
+                public CompletableFuture<Void> close() {
+                    closed.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                }
+            });
+        };
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() {
         client.close();
+        if (backing != null) {
+            backing.close().join();
+        }
         server.close();
     }
 
