@@ -1,24 +1,15 @@
 package dev.jgql.fuzz;
 
-import dev.jgql.JgqlException;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Inputs for the property tests of the parsers: well-formed GraphQL-over-HTTP and WebSocket
  * messages, the same with one mutation (a cut, an insertion, a replaced character, a field of the
- * wrong type), and random text; plus the one rule every property checks, that an operation ends
- * in time with a result or jgql's own exception.
+ * wrong type), and random text. What every property then checks is in {@link Outcomes}.
  */
 public final class Fuzz {
     /** Messages of both WebSocket protocols, and GraphQL responses, as servers send them. */
@@ -109,33 +100,5 @@ public final class Fuzz {
             end = Math.min(text.length(), start + 1);
         }
         return text.substring(0, start) + oddValue + text.substring(end);
-    }
-
-    /**
-     * The rule of every property: the operation ends within {@code seconds} (nothing hangs), with
-     * a result or with jgql's own exception (nothing else escapes).
-     *
-     * @return the result, or {@code null} if it failed with a {@link JgqlException}
-     */
-    public static <T> T endsWithResultOrJgqlException(CompletableFuture<T> operation, int seconds) {
-        try {
-            T result = operation.get(seconds, TimeUnit.SECONDS);
-            assertThat(result).as("a result, if no failure").isNotNull();
-            return result;
-        } catch (ExecutionException | CompletionException e) {
-            assertJgqlOwn(e.getCause());
-            return null;
-        } catch (TimeoutException e) {
-            throw new AssertionError("The operation did not end within " + seconds + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    /** A failure that reached the caller is one of jgql's, with a message. */
-    public static void assertJgqlOwn(Throwable failure) {
-        assertThat(failure).as("only jgql's own exceptions escape").isInstanceOf(JgqlException.class);
-        assertThat(failure.getMessage()).as("and they say what happened").isNotBlank();
     }
 }

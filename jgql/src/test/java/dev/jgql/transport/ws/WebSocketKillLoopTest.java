@@ -8,7 +8,7 @@ import dev.jgql.Reconnect;
 import dev.jgql.ReconnectingSession;
 import dev.jgql.TestEngines;
 import dev.jgql.countries.CountriesServer;
-import dev.jgql.fuzz.Fuzz;
+import dev.jgql.fuzz.Outcomes;
 import dev.jgql.testkit.ChaosProxy;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -75,7 +75,7 @@ class WebSocketKillLoopTest {
                                 session.execute(INCREMENT, Map.of("id", id)).get(20, TimeUnit.SECONDS);
                                 succeeded.incrementAndGet();
                             } catch (ExecutionException e) {
-                                Fuzz.assertJgqlOwn(e.getCause());
+                                Outcomes.assertJgqlOwn(e.getCause());
                             }
                         }
                         return null;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jgql.TransportProtocolException;
 import dev.jgql.fuzz.Fuzz;
+import dev.jgql.fuzz.Outcomes;
 import dev.jgql.transport.support.GraphQLJson;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -31,9 +32,9 @@ import static org.assertj.core.api.Assertions.fail;
  * character), into the same message; it refuses a message over the limit and is whole again for the
  * next; and {@link Wire} reads any text, of either protocol, into a message or a
  * {@link TransportProtocolException}, nothing else. The end-to-end property over a real socket is
- * in {@link WebSocketProtocolProperties}.
+ * in {@link WebSocketProtocolPropertiesTest}.
  */
-class WebSocketParserProperties {
+class WebSocketParserPropertiesTest {
     private static final ObjectMapper MAPPER = GraphQLJson.defaultMapper();
     private static final int LIMIT = 4096;
 
@@ -82,7 +83,7 @@ class WebSocketParserProperties {
                 default -> assertThat(incoming.type()).isNotNull();
             }
         } catch (TransportProtocolException violation) {
-            Fuzz.assertJgqlOwn(violation);
+            Outcomes.assertJgqlOwn(violation);
             assertThat(violation.getMessage()).as("the message says where").contains("ws://fuzz/graphql");
         } catch (RuntimeException other) {
             fail("Only a TransportProtocolException may escape the parser, got " + other, other);

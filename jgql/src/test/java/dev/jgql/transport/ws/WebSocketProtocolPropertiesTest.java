@@ -5,6 +5,7 @@ import dev.jgql.Gql;
 import dev.jgql.GraphQLRequest;
 import dev.jgql.TestEngines;
 import dev.jgql.fuzz.Fuzz;
+import dev.jgql.fuzz.Outcomes;
 import dev.jgql.testkit.RecordingSubscriber;
 import dev.jgql.testkit.ScriptedWebSocketConnection;
 import dev.jgql.testkit.ScriptedWebSocketServer;
@@ -32,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * or a dropped connection), both operations end, with a result or jgql's own exception, and the
  * link reports its end. Few tries (each opens a connection) keep the build fast.
  */
-class WebSocketProtocolProperties {
+class WebSocketProtocolPropertiesTest {
     private static final GraphQLRequest QUERY = Gql.gql("{ counter }");
     private static final GraphQLRequest SUBSCRIPTION = Gql.gql("subscription { countdown(from: 3) }");
     private static final int SECONDS = 10;
@@ -84,10 +85,10 @@ class WebSocketProtocolProperties {
             peer.close(1000, "the end of the conversation");
         }
 
-        Fuzz.endsWithResultOrJgqlException(execute, SECONDS);
+        Outcomes.endsWithResultOrJgqlException(execute, SECONDS);
         stream.awaitTermination(WAIT);
         if (stream.error() != null) {
-            Fuzz.assertJgqlOwn(stream.error());
+            Outcomes.assertJgqlOwn(stream.error());
         }
         assertThat(stream.violations()).as("the subscriber saw a lawful Flow sequence").isEmpty();
         assertThat(await(connection.whenClosed().toCompletableFuture())).isNotNull();

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * within the request timeout; a 2xx GraphQL response with data is always a result. Each response
  * closes its connection, so one try cannot spoil the next.
  */
-class HttpResponseProperties {
+class HttpResponsePropertiesTest {
     private static final GraphQLRequest QUERY = Gql.gql("{ continent { name } }");
     private static final int SECONDS = 10;
 
@@ -97,7 +97,7 @@ class HttpResponseProperties {
         }
         server.enqueue(response);
 
-        ExecutionResult result = Fuzz.endsWithResultOrJgqlException(connection.execute(QUERY), SECONDS);
+        ExecutionResult result = Outcomes.endsWithResultOrJgqlException(connection.execute(QUERY), SECONDS);
 
         String text = new String(body, StandardCharsets.UTF_8);
         boolean wellFormedData = Fuzz.WELL_FORMED.contains(text) && text.startsWith("{\"data\":{");
