@@ -233,10 +233,11 @@ public final class ScriptedWebSocketServer implements AutoCloseable {
                 byte[] body = ("Refused by the scripted server with " + status).getBytes(StandardCharsets.UTF_8);
                 String response = "HTTP/1.1 " + status + " Refused\r\nContent-Type: text/plain\r\nContent-Length: "
                         + body.length + "\r\nConnection: close\r\n\r\n";
+                // Recorded before the answer goes out: a client that sees the refusal finds it in connections().
+                register(connection);
                 socket.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
                 socket.getOutputStream().write(body);
                 socket.getOutputStream().flush();
-                register(connection);
                 connection.markClosed(1006, "");
                 closeQuietly(socket);
                 return;

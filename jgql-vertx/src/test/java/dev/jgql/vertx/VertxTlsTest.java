@@ -11,11 +11,11 @@ import dev.jgql.engine.HttpEngineRequest;
 import dev.jgql.engine.HttpEngineResponse;
 import dev.jgql.engine.WebSocketEngine;
 import dev.jgql.engine.WebSocketEngineRequest;
+import dev.jgql.testkit.TestCertificate;
 import dev.jgql.transport.http.HttpTransport;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PfxOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,13 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -42,12 +38,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * A transport's {@link SSLContext} on the Vert.x engine: trusted through it, HTTP/2 by ALPN on it,
  * host names still verified, refused without it. The servers use certificates made for the test
- * by the JDK's keytool: one for 127.0.0.1, one for another host.
+ * ({@link TestCertificate}): one for 127.0.0.1, one for another host.
  */
 @Timeout(120)
 class VertxTlsTest {
-    private static final char[] PASSWORD = "changeit".toCharArray();
-
     @TempDir
     static Path dir;
     private static Vertx vertx;
@@ -57,43 +51,18 @@ class VertxTlsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path good = keyStore("good", "ip:127.0.0.1");
-        Path wrongHost = keyStore("wrong", "dns:elsewhere.example");
+        TestCertificate good = TestCertificate.create(dir, "good", "ip:127.0.0.1");
+        TestCertificate wrongHost = TestCertificate.create(dir, "wrong", "dns:elsewhere.example");
         vertx = Vertx.vertx();
         goodPort = listen(good);
         wrongHostPort = listen(wrongHost);
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(good)) {
-            trusted.load(in, PASSWORD);
-        }
         // The other certificate is trusted too: only its host name is wrong.
-        KeyStore other = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(wrongHost)) {
-            other.load(in, PASSWORD);
-        }
-        trusted.setCertificateEntry("wrong", other.getCertificate("wrong"));
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
-        trusting = SSLContext.getInstance("TLS");
-        trusting.init(null, trust.getTrustManagers(), null);
+        trusting = good.trustingContext(wrongHost);
     }
 
-    private static Path keyStore(String alias, String san) throws Exception {
-        Path file = dir.resolve(alias + ".p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=" + alias, "-ext", "SAN=" + san, "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", file.toString(), "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        return file;
-    }
-
-    private static int listen(Path keyStore) throws Exception {
+    private static int listen(TestCertificate certificate) throws Exception {
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setUseAlpn(true)
-                        .setKeyCertOptions(new PfxOptions().setPath(keyStore.toString()).setPassword(new String(PASSWORD)))
+                        .setKeyCertOptions(certificate.keyCertOptions())
                         .addWebSocketSubProtocol("graphql-transport-ws"))
                 .requestHandler(request -> {
                     if (request.path().equals("/ws")) {

@@ -83,7 +83,7 @@ final class JdkHttpEngine implements HttpEngine {
         }
         if (!sendOnOwnThreads) {
             CompletableFuture<HttpResponse<HttpEngineResponse>> exchange = sender.sendAsync(jdkRequest, handler);
-            CompletableFuture<HttpEngineResponse> response = exchange.thenApply(HttpResponse::body);
+            CompletableFuture<HttpEngineResponse> response = exchange.thenApply(JdkHttpEngine::bodyOf);
             response.whenComplete((value, failure) -> {
                 if (response.isCancelled()) {
                     exchange.cancel(true);
@@ -124,6 +124,16 @@ final class JdkHttpEngine implements HttpEngine {
             builder.timeout(request.timeout().get());
         }
         return builder.build();
+    }
+
+    /**
+     * The engine's response inside the JDK's. The JDK answers a proxy's 407 to {@code CONNECT}
+     * without calling the body handler at all: that response has status and headers but no body.
+     */
+    private static HttpEngineResponse bodyOf(HttpResponse<HttpEngineResponse> response) {
+        HttpEngineResponse body = response.body();
+        return body != null ? body
+                : HttpEngineResponse.whole(response.statusCode(), response.headers(), response.version(), new byte[0]);
     }
 
     /** Chooses, once the status and headers are in, whether the body is read whole or handed over. */
@@ -211,7 +221,7 @@ final class JdkHttpEngine implements HttpEngine {
                 runner = Thread.currentThread();
             }
             try {
-                result.complete(client.send(request, handler).body());
+                result.complete(bodyOf(client.send(request, handler)));
             } catch (InterruptedException e) {
                 synchronized (this) {
                     if (!interruptedByCancel) {

@@ -1,6 +1,7 @@
 package dev.jgql.internal;
 
 import javax.net.ssl.SSLHandshakeException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
@@ -20,7 +21,10 @@ public final class TransportFailures {
 
     /** Where a failure happened, as far as "was anything sent?" is concerned. */
     public enum Stage {
-        /** No connection was made (refused, DNS, no route, TLS handshake, connect timeout): nothing was sent. */
+        /**
+         * No connection was made (refused, DNS, no route, TLS handshake, connect timeout, a proxy
+         * that would not open a tunnel): nothing was sent.
+         */
         CONNECT,
         /** The request's own timeout passed after it was sent. */
         TIMEOUT,
@@ -43,7 +47,8 @@ public final class TransportFailures {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException
                     || cause instanceof NoRouteToHostException || cause instanceof UnresolvedAddressException
-                    || cause instanceof UnknownHostException || cause instanceof SSLHandshakeException) {
+                    || cause instanceof UnknownHostException || cause instanceof SSLHandshakeException
+                    || isRefusedTunnel(cause)) {
                 return Stage.CONNECT;
             }
             if (cause instanceof HttpTimeoutException) {
@@ -71,8 +76,21 @@ public final class TransportFailures {
                 return "Could not resolve the host of " + where + " (" + describe(cause) + "); " + consequence
                         + ". Check the URL";
             }
+            if (isRefusedTunnel(cause)) {
+                return "The proxy refused to open a tunnel to " + where + " (" + describe(cause) + "); " + consequence
+                        + ". Check the proxy settings of the HttpClient, and that the proxy lets this host through";
+            }
         }
         return "Could not connect to " + where + " (" + describe(failure) + "); " + consequence + ". Is the server running?";
+    }
+
+    /**
+     * A proxy answered CONNECT with another status than 200 (407 excepted, which the JDK returns as
+     * a response): the JDK's {@code IOException("Tunnel failed, got: 403")}, before any byte for
+     * the server was written.
+     */
+    private static boolean isRefusedTunnel(Throwable cause) {
+        return cause instanceof IOException && cause.getMessage() != null && cause.getMessage().startsWith("Tunnel failed");
     }
 
     /** The first message down the causes that says something: the JDK's refusal, for one, has none at all. */
@@ -93,6 +111,8 @@ public final class TransportFailures {
         String wait = retryAfter == null ? "" : "; the server asks to wait " + retryAfter.toSeconds() + " s";
         return switch (status) {
             case 401, 403 -> "the server refused the credentials; check the Authorization header or token (not shown)";
+            case 407 -> "a proxy between the client and the server requires credentials, and the request did not "
+                    + "reach the server; configure an Authenticator (or the proxy) on the HttpClient";
             case 404 -> "check the endpoint URL";
             case 405 -> "the server does not accept this method at this URL; check the endpoint URL";
             case 413, 414, 431 -> "the request is too large for the server";

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -14,6 +15,11 @@ import java.util.concurrent.ScheduledFuture;
  * answers them), graphql-transport-ws {@code ping} messages with a {@code pong} deadline when
  * configured, and the legacy protocol's {@code ka} watchdog. Each ping is sent an interval after
  * the previous pong, so at most one is outstanding. Whatever it decides goes to its {@link Link}.
+ *
+ * <p>Between keep-alive pings, a link is also checked when it has gone quiet while calls wait for
+ * an answer (the silence watch) and when a call times out: a peer that was killed without the
+ * operating system noticing (the JDK misses the close of a few percent of reset connections) is
+ * then found within about two liveness timeouts, not at the next keep-alive ping.
  */
 final class KeepAlive {
     private static final Logger LOG = LoggerFactory.getLogger(KeepAlive.class);
@@ -32,6 +38,9 @@ final class KeepAlive {
 
         /** A ping could not be sent: the link is broken. */
         void broken(Throwable cause);
+
+        /** Whether a single-result call sent on the link still waits for its answer. */
+        boolean callsPending();
     }
 
     private final WebSocketTransport config;
@@ -39,6 +48,9 @@ final class KeepAlive {
     private final Timers timers;
     private final String where;
     private final Link link;
+    private final Clock clock;
+    /** When the peer was last heard from (any frame), in the clock's milliseconds; one writer, the engine's listener. */
+    private volatile long lastHeard;
 
     // guarded by this
     private boolean running;
@@ -48,15 +60,18 @@ final class KeepAlive {
     private ScheduledFuture<?> protocolPingTimer;
     private ScheduledFuture<?> protocolPongDeadline;
     private ScheduledFuture<?> keepAliveDeadline;
+    private ScheduledFuture<?> silenceWatch;
     private boolean awaitingPong;
     private boolean awaitingProtocolPong;
 
-    KeepAlive(WebSocketTransport config, boolean protocolPings, Timers timers, String where, Link link) {
+    KeepAlive(WebSocketTransport config, boolean protocolPings, Timers timers, Clock clock, String where, Link link) {
         this.config = config;
         this.protocolPings = protocolPings && !config.protocolPingInterval.isZero();
         this.timers = timers;
+        this.clock = clock;
         this.where = where;
         this.link = link;
+        this.lastHeard = clock.millis();
     }
 
     /** The link is ready: start pinging. */
@@ -78,6 +93,7 @@ final class KeepAlive {
         Timers.cancel(protocolPingTimer);
         Timers.cancel(protocolPongDeadline);
         Timers.cancel(keepAliveDeadline);
+        Timers.cancel(silenceWatch);
         awaitingPong = false;
         awaitingProtocolPong = false;
     }
@@ -111,8 +127,12 @@ final class KeepAlive {
      * its deadline brought forward.
      */
     void checkNow() {
+        checkNow("after a call timed out");
+    }
+
+    private void checkNow(String why) {
         Duration deadline = config.livenessTimeout;
-        String what = "no pong frame within " + deadline.toMillis() + " ms after a call timed out (livenessTimeout)";
+        String what = "no pong frame within " + deadline.toMillis() + " ms " + why + " (livenessTimeout)";
         synchronized (this) {
             if (!running) {
                 return;
@@ -130,6 +150,41 @@ final class KeepAlive {
             pongDeadline = timers.schedule(deadline, () -> link.dead(what));
         }
         ping();
+    }
+
+    /** The peer sent something (a message, a fragment, a pong): it was alive a moment ago. */
+    void heard() {
+        lastHeard = clock.millis();
+    }
+
+    /**
+     * A single-result call was queued: from now on, while calls wait, a link silent for the
+     * liveness timeout is checked with a ping frame. One watch runs at a time, and stops once no
+     * call waits; a slow resolver costs one ping frame per liveness timeout, nothing more.
+     */
+    synchronized void callSent() {
+        // Not yet running is fine (a call can start between READY and start()); stopped is final.
+        if (!stopped && silenceWatch == null) {
+            silenceWatch = timers.schedule(config.livenessTimeout, this::checkSilence);
+        }
+    }
+
+    private void checkSilence() {
+        long timeout = config.livenessTimeout.toMillis();
+        long silentFor;
+        synchronized (this) {
+            silenceWatch = null;
+            if (!running || !link.callsPending()) {
+                return;
+            }
+            silentFor = clock.millis() - lastHeard;
+            // Watch on: the pong (or the answer) moves lastHeard, and the next turn looks again.
+            long nextLook = silentFor >= timeout ? timeout : timeout - silentFor;
+            silenceWatch = timers.schedule(Duration.ofMillis(nextLook), this::checkSilence);
+        }
+        if (silentFor >= timeout) {
+            checkNow("after the link was silent for " + silentFor + " ms while calls waited");
+        }
     }
 
     private void ping() {

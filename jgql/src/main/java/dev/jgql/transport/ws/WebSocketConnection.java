@@ -104,7 +104,8 @@ final class WebSocketConnection implements TransportConnection {
         this.mayFallBack = mayFallBack;
         this.timers = new Timers(context.scheduler(), resources.executor, where);
         this.outbox = new Outbox(where, this::linkBroken);
-        this.keepAlive = new KeepAlive(config, protocol == WebSocketProtocol.GRAPHQL_TRANSPORT_WS, timers, where,
+        this.keepAlive = new KeepAlive(config, protocol == WebSocketProtocol.GRAPHQL_TRANSPORT_WS, timers,
+                context.clock(), where,
                 new KeepAlive.Link() {
                     @Override
                     public CompletableFuture<Void> sendPingFrame(ByteBuffer payload) {
@@ -125,6 +126,16 @@ final class WebSocketConnection implements TransportConnection {
                     @Override
                     public void broken(Throwable cause) {
                         linkBroken(cause);
+                    }
+
+                    @Override
+                    public boolean callsPending() {
+                        for (Operation operation : operations.values()) {
+                            if (operation.future != null && !operation.isFinished()) {
+                                return true;
+                            }
+                        }
+                        return false;
                     }
                 });
         this.assembler = new MessageAssembler(config.maxMessageSize);
@@ -342,6 +353,9 @@ final class WebSocketConnection implements TransportConnection {
             return;
         }
         outbox.send(new Outbox.Outgoing(text, operation, wire.startType() + " " + operation.id));
+        if (operation.future != null) {
+            keepAlive.callSent();
+        }
     }
 
     /** The caller gave up on an operation: forget it and, if the server has it, stop it there. */
@@ -548,7 +562,7 @@ final class WebSocketConnection implements TransportConnection {
     }
 
     private void linkBroken(Throwable cause) {
-        String text = "The WebSocket connection to " + where + " broke (" + cause + ")";
+        String text = "The WebSocket connection to " + where + " dropped (" + cause + ")";
         end(new Ending(new WebSocketClosedException(text + " before connection_ack", CloseCodes.ABNORMAL, "", false, cause),
                 op -> new WebSocketClosedException(text + sentOrNot(op), CloseCodes.ABNORMAL, "", op.wasHanded(), cause),
                 new WebSocketClosedException(text, CloseCodes.ABNORMAL, "", true, cause), false, ABORT, "", false));
@@ -687,6 +701,7 @@ final class WebSocketConnection implements TransportConnection {
     private final class Listener implements EngineWebSocket.Listener {
         @Override
         public void onText(CharSequence fragment, boolean last) {
+            keepAlive.heard();
             try {
                 handleWhole(assembler.onChars(fragment, last));
             } catch (MessageAssembler.TooBig tooBig) {
@@ -697,6 +712,7 @@ final class WebSocketConnection implements TransportConnection {
 
         @Override
         public void onTextBytes(ByteBuffer fragment, boolean last) {
+            keepAlive.heard();
             try {
                 handleWhole(assembler.onBytes(fragment, last));
             } catch (MessageAssembler.TooBig tooBig) {
@@ -731,6 +747,7 @@ final class WebSocketConnection implements TransportConnection {
 
         @Override
         public void onPong(ByteBuffer data) {
+            keepAlive.heard();
             keepAlive.pongFrame();
         }
 

@@ -59,8 +59,10 @@ import static dev.jgql.internal.Checks.positive;
  *   <li><b>Liveness.</b> A WebSocket ping frame is sent {@link Builder#pingInterval} after the
  *       last pong; if no pong comes within {@link Builder#pongTimeout}, the link is declared dead
  *       (a half-open TCP connection is found within interval + timeout), aborted, and every
- *       operation fails with {@link WebSocketClosedException} (code 1006). Server {@code ping}
- *       messages are always answered with {@code pong}.
+ *       operation fails with {@link WebSocketClosedException} (code 1006). While a query or
+ *       mutation waits, a link silent for {@link Builder#livenessTimeout} is pinged at once and
+ *       found dead one more liveness timeout later. Server {@code ping} messages are always
+ *       answered with {@code pong}.
  *   <li><b>Failures.</b> A close, drop or dead link fails pending operations with
  *       {@link WebSocketClosedException}, whose {@code requestMayHaveBeenSent()} is {@code false}
  *       when the operation's message never left the client. A message that breaks the protocol
@@ -350,10 +352,14 @@ public final class WebSocketTransport implements Transport {
         }
 
         /**
-         * When a call on the link times out, a ping frame is sent at once and the link is declared
-         * dead if its pong does not come within this time: a link the operating system has not
-         * noticed is dead (a killed peer, a silent middlebox) is found within about this long of
-         * the first unanswered call instead of at the next keep-alive ping. Default 1 second.
+         * How quickly a dead link is found while calls wait on it. When a call on the link times
+         * out, or when a query or mutation waits and nothing at all has arrived on the link for
+         * this long, a ping frame is sent and the link is declared dead if its pong does not come
+         * within this time more. A link the operating system has not noticed is dead (a killed
+         * peer, a silent middlebox, a server that stopped reading) is so found within about twice
+         * this time of the first unanswered call, instead of at the next keep-alive ping; a slow
+         * answer on a live link costs a ping frame per period of silence. Subscriptions waiting
+         * for events do not count as waiting calls. Default 1 second.
          */
         public Builder livenessTimeout(Duration livenessTimeout) {
             this.livenessTimeout = positive(livenessTimeout, "livenessTimeout");

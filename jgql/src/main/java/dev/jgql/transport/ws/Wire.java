@@ -139,7 +139,8 @@ final class Wire {
                 if (!(payload instanceof List<?> list) || list.isEmpty()) {
                     throw violation("an 'error' message whose payload is not a non-empty array of errors", text);
                 }
-                List<GraphQLError> errors = GraphQLJson.toErrors(payload, "The 'error' message for operation " + id);
+                List<GraphQLError> errors = GraphQLJson.toErrors(payload, "The 'error' message from " + where
+                        + " for operation " + id);
                 return new Incoming(Kind.ERROR, type, id, ExecutionResult.builder().errors(errors).build(), null);
             }
             case "complete":
@@ -168,9 +169,11 @@ final class Wire {
                 }
                 List<GraphQLError> errors;
                 if (payload instanceof List<?>) {
-                    errors = GraphQLJson.toErrors(payload, "The 'error' message for operation " + operation);
+                    errors = GraphQLJson.toErrors(payload, "The 'error' message from " + where + " for operation "
+                            + operation);
                 } else if (payload instanceof Map<?, ?>) {
-                    errors = GraphQLJson.toErrors(List.of(payload), "The 'error' message for operation " + operation);
+                    errors = GraphQLJson.toErrors(List.of(payload), "The 'error' message from " + where
+                            + " for operation " + operation);
                 } else {
                     errors = List.of(new GraphQLError(payload == null ? "(the server gave no message)" : payload.toString(),
                             List.of(), null, null));
@@ -199,7 +202,8 @@ final class Wire {
         @SuppressWarnings("unchecked")
         Map<String, Object> json = (Map<String, Object>) payload;
         // The subject is only for an error message: not built for every event of a subscription.
-        return GraphQLJson.toResult(json, () -> "The '" + type + "' message for operation " + message.get("id")).build();
+        return GraphQLJson.toResult(json, () -> "The '" + type + "' message from " + where + " for operation "
+                + message.get("id")).build();
     }
 
     private static String describe(Object payload) {

@@ -395,6 +395,8 @@ class WebSocketFaultTest {
         assertThat(second).isInstanceOf(WebSocketClosedException.class);
         assertThat(((WebSocketClosedException) second).closeCode()).isEqualTo(1006);
         assertThat(((WebSocketClosedException) second).isRetryable()).isTrue();
+        assertThat(second).as("a drop is a drop, not a close by the server").hasMessageContaining("dropped")
+                .hasMessageNotContaining("closed the WebSocket");
     }
 
     // ------------------------------------------------------------------ timers on fake time
@@ -491,10 +493,77 @@ class WebSocketFaultTest {
     }
 
     @Test
-    void aServerThatStopsAnsweringPingsIsFoundWithinIntervalPlusTimeout() {
+    void aServerThatStopsReadingIsFoundDeadWithinTwoLivenessTimeoutsOfASilentCall() {
         ScriptedWebSocketServer server = start(Scripts.acking());
         WebSocketConnection connection = connect(transport(server).pingInterval(Duration.ofSeconds(20))
-                .pongTimeout(Duration.ofSeconds(10)).build());
+                .pongTimeout(Duration.ofSeconds(10)).build()); // livenessTimeout: its default, 1 s
+        ScriptedWebSocketConnection peer = server.awaitConnection(WAIT);
+        // The server stops reading and never closes: the call, and every ping after it, lie unread.
+        peer.pauseReading();
+        CompletableFuture<ExecutionResult> pending = connection.execute(QUERY);
+
+        scheduler.advance(Duration.ofMillis(999));
+        assertThat(connection.awaitingPong()).as("silent for less than the liveness timeout: no ping yet").isFalse();
+        scheduler.advance(Duration.ofMillis(1));
+        assertThat(connection.awaitingPong()).as("silent for a second with a call waiting: a ping is out").isTrue();
+        scheduler.advance(Duration.ofMillis(999));
+        assertThat(connection.isOpen()).as("the pong still has 1 ms").isTrue();
+        scheduler.advance(Duration.ofMillis(1));
+
+        assertThat(connection.isOpen()).as("dead 2 s after the call, not at the 20 s keep-alive").isFalse();
+        TransportConnectionFailedException failure = (TransportConnectionFailedException) failure(pending);
+        assertThat(failure).isInstanceOf(WebSocketClosedException.class)
+                .hasMessageContaining("silent for 1000 ms while calls waited").hasMessageContaining("livenessTimeout");
+        assertThat(failure.requestMayHaveBeenSent()).isTrue();
+        assertThat(((WebSocketClosedException) failure).closeCode()).isEqualTo(1006);
+    }
+
+    @Test
+    void aSlowAnswerOnALiveLinkCostsPingsButNotTheLink() {
+        ScriptedWebSocketServer server = start(Scripts.acking());
+        WebSocketConnection connection = connect(transport(server).build());
+        ScriptedWebSocketConnection peer = server.awaitConnection(WAIT);
+        CompletableFuture<ExecutionResult> slow = connection.execute(QUERY);
+        String subscribe = awaitType(peer, "subscribe", WAIT);
+
+        for (int second = 1; second <= 5; second++) {
+            scheduler.advance(Duration.ofSeconds(1));
+            if (connection.awaitingPong()) {
+                eventually(() -> !connection.awaitingPong(), "the pong to the silence check");
+            }
+        }
+        assertThat(connection.isOpen()).isTrue();
+        assertThat(peer.pingsReceived()).as("about one ping per second of silence").isBetween(2, 5);
+
+        peer.sendText(next(id(subscribe), "{\"data\":{\"counter\":7}}"));
+        assertThat(await(slow).data()).containsEntry("counter", 7);
+        int pings = peer.pingsReceived();
+        scheduler.advance(Duration.ofSeconds(10));
+        assertThat(peer.pingsReceived()).as("no call waits: no silence checks").isEqualTo(pings);
+        assertThat(connection.isOpen()).isTrue();
+    }
+
+    @Test
+    void anIdleLinkIsNotPingedBeforeTheKeepAliveInterval() {
+        ScriptedWebSocketServer server = start(Scripts.acking());
+        WebSocketConnection connection = connect(transport(server).pingInterval(Duration.ofSeconds(20)).build());
+        ScriptedWebSocketConnection peer = server.awaitConnection(WAIT);
+        RecordingSubscriber<ExecutionResult> stream = new RecordingSubscriber<>(Long.MAX_VALUE);
+        connection.subscribe(SUBSCRIPTION).subscribe(stream);
+        awaitType(peer, "subscribe", WAIT);
+
+        scheduler.advance(Duration.ofSeconds(19));
+        assertThat(connection.awaitingPong()).as("a quiet subscription is not a waiting call").isFalse();
+        assertThat(peer.pingsReceived()).isZero();
+        assertThat(connection.isOpen()).isTrue();
+    }
+
+    @Test
+    void aServerThatStopsAnsweringPingsIsFoundWithinIntervalPlusTimeout() {
+        ScriptedWebSocketServer server = start(Scripts.acking());
+        // The silence watch (livenessTimeout) would find this link first; here the keep-alive alone is tested.
+        WebSocketConnection connection = connect(transport(server).pingInterval(Duration.ofSeconds(20))
+                .pongTimeout(Duration.ofSeconds(10)).livenessTimeout(Duration.ofMinutes(5)).build());
         ScriptedWebSocketConnection peer = server.awaitConnection(WAIT);
 
         // A live server: the ping is answered and the link stays up past the deadline.
