@@ -113,7 +113,7 @@ public final class DslInlineFragment extends DslSelection {
     }
 
     private String where() {
-        return on == null ? "an inline fragment" : "an inline fragment on " + on.getName();
+        return on == null ? "inline fragment" : "inline fragment on " + on.getName();
     }
 
     @Override

@@ -29,9 +29,11 @@ import graphql.schema.GraphQLNonNull;
 import graphql.schema.GraphQLObjectType;
 import graphql.schema.GraphQLScalarType;
 import graphql.schema.GraphQLSchema;
+import graphql.schema.GraphQLType;
 import graphql.schema.GraphQLTypeUtil;
 import graphql.schema.GraphQLUnionType;
 import graphql.schema.InputValueWithState;
+import graphql.schema.idl.ScalarInfo;
 import graphql.schema.visibility.DefaultGraphqlFieldVisibility;
 
 import java.math.BigDecimal;
@@ -84,7 +86,8 @@ final class DslSupport {
 
     /** A node as GraphQL text, on one line: for messages and toString. */
     static String print(Node<?> node) {
-        return AstPrinter.printAstCompact(node);
+        // The pretty form with its line breaks folded reads better than printAstCompact's, which drops every space.
+        return AstPrinter.printAst(node).strip().replaceAll("\\s*\n\\s*", " ");
     }
 
     // ------------------------------------------------------------------ values
@@ -101,6 +104,13 @@ final class DslSupport {
             throw new GraphQLValidationException(where + ": a variable can only be a whole argument value, "
                     + "not part of a list or input object; make the whole value a variable of type "
                     + GraphQLTypeUtil.simplePrint(type));
+        }
+        GraphQLType bare = GraphQLTypeUtil.unwrapNonNull(type);
+        if ((value instanceof Map || value instanceof Collection) && (bare instanceof GraphQLEnumType
+                || bare instanceof GraphQLScalarType scalar && ScalarInfo.isGraphqlSpecifiedScalar(scalar.getName()))) {
+            // graphql-java's ID and String coercions would take the list's or map's toString
+            throw new GraphQLValidationException(where + " expects " + GraphQLTypeUtil.simplePrint(type) + ", not "
+                    + describe(value) + ": a " + (value instanceof Map ? "map" : "list") + " is not a single value");
         }
         GraphQLContext context = GraphQLContext.getDefault();
         try {
