@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One "link" of a {@link LocalSchemaTransport}: it only ends when closed. Keeps the calls and
@@ -52,11 +53,11 @@ final class LocalSchemaConnection implements TransportConnection {
         java.util.Objects.requireNonNull(request, "request");
         if (request.operationType() == OperationType.SUBSCRIPTION) {
             return CompletableFuture.failedFuture(new JgqlUsageException("execute runs queries and mutations; use "
-                    + "subscribe for " + request));
+                    + "subscribe for the " + what(request)));
         }
         if (!open.get()) {
             return CompletableFuture.failedFuture(new TransportConnectionFailedException("The local schema connection is "
-                    + "closed; " + request + " was not run", false, null));
+                    + "closed; the " + what(request) + " was not run", false, null));
         }
         Call call = new Call(request);
         calls.add(call);
@@ -66,7 +67,7 @@ final class LocalSchemaConnection implements TransportConnection {
             call.completeExceptionally(closedInFlight(request));
             return call;
         }
-        start(call, () -> {
+        start(request, () -> {
             if (call.isDone()) {
                 return; // cancelled, or the connection closed, before it started
             }
@@ -79,29 +80,24 @@ final class LocalSchemaConnection implements TransportConnection {
                     call.complete(toResult(result, request));
                 }
             });
-        });
+        }, call::completeExceptionally);
         return call;
     }
 
-    /** Runs the start of an operation on the transport's executor; what it throws fails the operation. */
-    private void start(CompletableFuture<?> operation, ThrowingStart start) {
+    /** Runs the start of an operation on the transport's executor; what it throws goes to {@code failed}. */
+    private void start(GraphQLRequest request, Runnable start, Consumer<Throwable> failed) {
         try {
             transport.executor.execute(() -> {
                 try {
                     start.run();
                 } catch (RuntimeException | Error e) {
-                    operation.completeExceptionally(e instanceof JgqlException ? e : executionFailed(null, e));
+                    failed.accept(e instanceof JgqlException ? e : executionFailed(request, e));
                 }
             });
         } catch (RejectedExecutionException e) {
-            operation.completeExceptionally(new TransportConnectionFailedException("The executor of the local schema "
-                    + "transport refused the operation; it was not run", false, e));
+            failed.accept(new TransportConnectionFailedException("The executor of the local schema transport refused the "
+                    + what(request) + "; it was not run", false, e));
         }
-    }
-
-    @FunctionalInterface
-    private interface ThrowingStart {
-        void run();
     }
 
     /** The graphql-java input of a request: its document, operation, variables and extensions, then the customiser's. */
@@ -122,7 +118,7 @@ final class LocalSchemaConnection implements TransportConnection {
         try {
             return context.objectMapper().convertValue(values, OBJECT);
         } catch (IllegalArgumentException e) {
-            throw new TransportException("Could not serialise the " + what + " of " + request + " to JSON: "
+            throw new TransportException("Could not serialise the " + what + " of the " + what(request) + " to JSON: "
                     + e.getMessage() + "; nothing was run", e);
         }
     }
@@ -130,7 +126,13 @@ final class LocalSchemaConnection implements TransportConnection {
     static ExecutionResult toResult(graphql.ExecutionResult result, GraphQLRequest request) {
         // toSpecification is the response as a server sends it: data only when present, errors with
         // locations, paths and extensions.
-        return GraphQLJson.toResult(result.toSpecification(), () -> "The local result of " + request).build();
+        return GraphQLJson.toResult(result.toSpecification(), () -> "The local result of the " + what(request)).build();
+    }
+
+    /** "query Continent", "anonymous mutation": the operation, for messages (never its variables). */
+    static String what(GraphQLRequest request) {
+        String type = request.operationType().name().toLowerCase(java.util.Locale.ROOT);
+        return request.selectedOperationName().map(name -> type + " " + name).orElse("anonymous " + type);
     }
 
     /** An exception that escaped graphql-java: the schema's "server" failed. */
@@ -139,8 +141,7 @@ final class LocalSchemaConnection implements TransportConnection {
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        return new ExecutionFailedException("The local schema failed to execute "
-                + (request == null ? "the operation" : request) + ": " + cause, cause);
+        return new ExecutionFailedException("The local schema failed to execute the " + what(request) + ": " + cause, cause);
     }
 
     /** An exception escaped graphql-java's execution; the same operation on the same schema fails the same way. */
@@ -158,8 +159,8 @@ final class LocalSchemaConnection implements TransportConnection {
     }
 
     static TransportClosedException closedInFlight(GraphQLRequest request) {
-        return new TransportClosedException("The local schema connection was closed by the client while " + request
-                + " was running; it may have been applied");
+        return new TransportClosedException("The local schema connection was closed by the client while the "
+                + what(request) + " was running; it may have been applied");
     }
 
     @Override
@@ -178,28 +179,26 @@ final class LocalSchemaConnection implements TransportConnection {
 
     /** Starts a stream's operation; called at the subscriber's first request. */
     void start(LocalStream stream) {
-        CompletableFuture<Void> started = new CompletableFuture<>();
-        started.whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                stream.fail(failure instanceof JgqlException ? failure : executionFailed(stream.request(), failure));
-            }
-        });
-        start(started, () -> {
-            ExecutionInput input = input(stream.request());
+        GraphQLRequest request = stream.request();
+        if (!open.get()) {
+            stream.fail(closedByClient()); // subscribed after close: nothing runs
+            return;
+        }
+        start(request, () -> {
+            ExecutionInput input = input(request);
             stream.running(input);
             transport.graphQL.executeAsync(input).whenComplete((result, failure) -> {
                 if (failure != null) {
-                    stream.fail(executionFailed(stream.request(), failure));
+                    stream.fail(executionFailed(request, failure));
                 } else if (result.getData() instanceof org.reactivestreams.Publisher<?> events) {
                     stream.events(events);
                 } else if (!result.getErrors().isEmpty()) {
-                    stream.fail(new TransportQueryException(toResult(result, stream.request())));
+                    stream.fail(new TransportQueryException(toResult(result, request)));
                 } else {
-                    stream.single(toResult(result, stream.request()));
+                    stream.single(toResult(result, request));
                 }
             });
-            started.complete(null);
-        });
+        }, stream::fail);
     }
 
     void ended(LocalStream stream) {
