@@ -230,7 +230,7 @@ final class LocalSchemaConnection implements TransportConnection {
     public CompletableFuture<Void> close() {
         if (open.compareAndSet(true, false)) {
             for (Call call : calls) {
-                call.completeExceptionally(closedInFlight(call.request()));
+                call.end(closedInFlight(call.request()));
             }
             TransportClosedException reason = closedByClient();
             for (LocalStream stream : streams) {
@@ -265,14 +265,24 @@ final class LocalSchemaConnection implements TransportConnection {
             return request;
         }
 
+        /** Ends the call with {@code failure} and stops graphql-java's execution of it. */
+        void end(Throwable failure) {
+            completeExceptionally(failure);
+            stopExecution();
+        }
+
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
             boolean cancelled = super.cancel(mayInterruptIfRunning);
+            stopExecution();
+            return cancelled;
+        }
+
+        private void stopExecution() {
             ExecutionInput running = input;
             if (running != null) {
                 running.cancel();
             }
-            return cancelled;
         }
     }
 }
