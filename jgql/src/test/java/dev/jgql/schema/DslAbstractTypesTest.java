@@ -195,6 +195,22 @@ class DslAbstractTypesTest {
     }
 
     @Test
+    void customScalarsOfAnSdlSchemaTakeTheirValuesAsJsonLikeLiterals() {
+        DslSchema events = DslSchema.of(Schema.fromSdl("""
+                scalar DateTime
+                scalar JSON
+                type Query { eventsAfter(time: DateTime!, meta: JSON): [String!]! }"""));
+
+        DslField field = events.field("Query", "eventsAfter")
+                .arg("time", "2026-12-01T17:00:00Z")
+                .arg("meta", Map.of("tags", List.of("a", "b")));
+
+        assertThat(field).hasToString("eventsAfter(time: \"2026-12-01T17:00:00Z\", meta: {tags : [\"a\", \"b\"]})");
+        assertThat(events.query("q").select(field).toRequest().document()).contains("eventsAfter(time: \"2026-12-01T17:00:00Z\"");
+        fails(() -> events.field("Query", "eventsAfter").arg("time", null), "Query.eventsAfter(time:) expects DateTime!, not null");
+    }
+
+    @Test
     void theSchemaLookupsSeeTheRealTypes() {
         assertThat(ds.schema().graphQLSchema().getType("Cat")).isInstanceOf(GraphQLObjectType.class);
         assertThat(ds.fragment("F", "Animal").typeCondition()).isEqualTo("Animal");
