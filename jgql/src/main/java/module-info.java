@@ -7,6 +7,8 @@ module dev.jgql {
     requires transitive com.fasterxml.jackson.databind;
     requires transitive dev.failsafe.core;
     requires transitive com.graphqljava;
+    // graphql-java's own dependency: the type of its subscription results (LocalSchemaTransport).
+    requires org.reactivestreams;
     requires com.fasterxml.jackson.datatype.jsr310;
     requires org.slf4j;
 
@@ -15,6 +17,7 @@ module dev.jgql {
     exports dev.jgql.transport;
     exports dev.jgql.transport.http;
     exports dev.jgql.transport.ws;
+    exports dev.jgql.transport.local;
     exports dev.jgql.transport.support;
     exports dev.jgql.engine;
 }
