@@ -132,6 +132,27 @@ class SchemaCodingTest {
     }
 
     @Test
+    void throughAClientTheSameSchemaTypesTheAnswersEndToEnd() {
+        try (dev.jgql.Client client = dev.jgql.Client.builder()
+                .transport(dev.jgql.transport.local.LocalSchemaTransport.of(GRAPHQL))
+                .schema(GRAPHQL.getGraphQLSchema())
+                .scalars(SCALARS)
+                .build();
+             dev.jgql.Session session = client.connect()) {
+            Map<String, Object> data = session.execute(gql("""
+                    { anything { ... on Film { kind premiere } ...BookParts } }
+                    fragment BookParts on Book { released }"""));
+            List<?> anything = (List<?>) data.get("anything");
+            assertThat((Map<Object, Object>) (Map<?, ?>) anything.get(0)).containsEntry("released", LocalDate.of(2001, 2, 3));
+            assertThat((Map<Object, Object>) (Map<?, ?>) anything.get(1)).containsEntry("kind", Kind.FILM)
+                    .containsEntry("premiere", LocalDate.of(1999, 6, 1));
+            assertThatThrownBy(() -> session.execute(gql("{ items { pages } }")))
+                    .isInstanceOf(dev.jgql.GraphQLValidationException.class)
+                    .hasMessageContaining("'pages'");
+        }
+    }
+
+    @Test
     void withoutTypenameEveryFragmentThatHasTheFieldApplies() {
         GraphQLRequest request = gql("""
                 { first { ... on Book { released } ... on Film { premiere released } } dates }""");

@@ -111,13 +111,23 @@ public final class LocalCountries {
                         }))
                 .type("Continent", type -> type
                         .dataFetcher("countries", env -> COUNTRIES.stream()
-                                .filter(country -> country.get("continent") == env.getSource()).toList()));
+                                .filter(country -> country.get("continent") == env.getSource()).toList()))
+                // The SDL's interface and union: a map is a country, a continent or a language by what it is.
+                .type("Place", type -> type.typeResolver(LocalCountries::typeOf))
+                .type("SearchResult", type -> type.typeResolver(LocalCountries::typeOf));
         // Scalars the SDL may declare beyond the built-in ones are passed through as they are.
         registry().scalars().values().stream()
                 .filter(scalar -> !ScalarInfo.isGraphqlSpecifiedScalar(scalar.getName()))
                 .map(LocalCountries::passThrough)
                 .forEach(wiring::scalar);
         return wiring.build();
+    }
+
+    private static graphql.schema.GraphQLObjectType typeOf(graphql.TypeResolutionEnvironment env) {
+        Object value = env.getObject();
+        String name = COUNTRIES.contains(value) ? "Country"
+                : value == EUROPE || value == AFRICA ? "Continent" : "Language";
+        return env.getSchema().getObjectType(name);
     }
 
     private static GraphQLScalarType passThrough(ScalarTypeDefinition definition) {
