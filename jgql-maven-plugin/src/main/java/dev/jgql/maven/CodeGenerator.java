@@ -142,8 +142,8 @@ final class CodeGenerator {
             List<Definition<?>> definitions = new ArrayList<>();
             definitions.add(operation.definition);
             used.forEach(name -> definitions.add(fragments.get(name)));
-            for (ValidationError error : graphql.ParseAndValidate.validate(schema,
-                    Document.newDocument().definitions(definitions).build(), Locale.ENGLISH)) {
+            for (ValidationError error : graphql.ParseAndValidate.validate(schema, document(definitions),
+                    Locale.ENGLISH)) {
                 problems.add(where(error.getLocations(), operation.source) + ": "
                         + VALIDATION_PREFIX.matcher(error.getDescription() == null ? error.getMessage()
                                 : error.getDescription()).replaceFirst("")
@@ -274,6 +274,11 @@ final class CodeGenerator {
         }
         operations.sort(Comparator.comparing(operation -> operation.className));
         return operations;
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"}) // graphql-java's builder takes a raw list
+    private static Document document(List<Definition<?>> definitions) {
+        return Document.newDocument().definitions((List) definitions).build();
     }
 
     private static String kind(OperationDefinition operation) {
@@ -919,17 +924,15 @@ final class CodeGenerator {
 
     // ---------------------------------------------------------------- operations
 
-    @SuppressWarnings("rawtypes") // graphql-java's builders take raw lists
     private void writeOperation(ParsedOperation operation, List<String> used) {
         OperationDefinition definition = operation.definition;
         GraphQLObjectType root = rootType(definition);
         OperationDefinition sent = definition.transform(builder -> builder
                 .selectionSet(withTypename(definition.getSelectionSet(), root)));
-        List<Definition> definitions = new ArrayList<>();
+        List<Definition<?>> definitions = new ArrayList<>();
         definitions.add(sent);
         new TreeSet<>(used).forEach(name -> definitions.add(fragmentsWithTypename.get(name)));
-        String document = graphql.language.AstPrinter.printAst(Document.newDocument().definitions(definitions).build())
-                .strip();
+        String document = graphql.language.AstPrinter.printAst(document(definitions)).strip();
 
         String name = operation.className;
         TypeNode node = new TypeNode(null, name);
@@ -1189,13 +1192,19 @@ final class CodeGenerator {
         code.blank();
         code.javadoc(List.of("@return the value's name in the schema",
                 "@throws IllegalStateException for {@link #" + unknown + "}, which has none"));
-        code.line("@JsonValue");
         code.line("public String graphqlName() {");
         code.line("    if (graphqlName == null) {");
         code.line("        throw new IllegalStateException(\"" + type.getName() + "." + unknown
                 + " stands for a value this code does not know: it cannot be sent\");");
         code.line("    }");
         code.line("    return graphqlName;");
+        code.line("}");
+        code.blank();
+        // Jackson asks every constant for its @JsonValue up front: this one must not throw for UNKNOWN.
+        code.javadoc(List.of("@return the name Jackson writes: the schema's, or the constant's for {@link #" + unknown + "}"));
+        code.line("@JsonValue");
+        code.line("String jsonValue() {");
+        code.line("    return graphqlName == null ? name() : graphqlName;");
         code.line("}");
         code.blank();
         code.javadoc(List.of("The constant for a name the server sent.", "",

@@ -44,7 +44,7 @@ class CodeGeneratorErrorsTest {
                 .isInstanceOf(CodegenException.class)
                 .satisfies(e -> org.assertj.core.api.Assertions.assertThat(((CodegenException) e).problems())
                         .containsExactly(
-                                "a.graphql:1:38: Field 'nam' in type 'Continent' is undefined (operation one)",
+                                "a.graphql:1:37: Field 'nam' in type 'Continent' is undefined (operation one)",
                                 "b.graphql:1:30: Field 'nme' in type 'Country' is undefined (operation two)"));
     }
 

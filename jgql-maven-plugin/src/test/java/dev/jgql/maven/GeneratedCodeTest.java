@@ -54,7 +54,7 @@ class GeneratedCodeTest {
         assertThat(out.get("plain.continent").getClass().getName()).isEqualTo("test.generated.GetContinentQuery$Data");
         assertThat(out.get("plain.continent").toString())
                 .startsWith("Data[continent=Continent[code=EU, name=Europe, countries=[Countries[code=AD, name=Andorra, "
-                        + "capital=Andorra la Vella, continent=Continent[name=Europe]]");
+                        + "capital=Andorra la Vella, continent=Continent2[name=Europe]]");
         assertThat(out.get("plain.fragment")).isEqualTo("Andorra in Europe");
         assertThat((List<String>) out.get("plain.search"))
                 .contains("continent AN Antarctica")
@@ -86,13 +86,21 @@ class GeneratedCodeTest {
     @Test
     void typenameIsAddedWhereTypesAreAbstract() {
         Map<String, String> sources = countriesCode();
-        assertThat(sources.get("test/generated/SearchQuery.java"))
-                .contains("+ \"  search(text: $text) {\\n\"", "+ \"    __typename\\n\"");
-        assertThat(sources.get("test/generated/GetContinentQuery.java")).doesNotContain("__typename");
+        assertThat(document(sources.get("test/generated/SearchQuery.java")))
+                .contains("+ \"  search(text: $text) {\\n\"\n            + \"    __typename\\n\"");
+        assertThat(document(sources.get("test/generated/PlacesQuery.java")))
+                .contains("+ \"  places {\\n\"\n            + \"    __typename\\n\"");
+        assertThat(document(sources.get("test/generated/GetContinentQuery.java"))).doesNotContain("__typename");
         assertThat(sources.get("test/generated/GetContinentQuery.java"))
                 .contains("fragment CountryFields on Country {", "public record GetContinentQuery(Variables variables)"
                         + " implements TypedOperation<GetContinentQuery.Data>")
                 .contains("/**");
+    }
+
+    /** The DOCUMENT constant of a generated operation, as Java source. */
+    private static String document(String source) {
+        int start = source.indexOf("public static final String DOCUMENT = ");
+        return source.substring(start, source.indexOf("\";\n", start));
     }
 
     @Test
