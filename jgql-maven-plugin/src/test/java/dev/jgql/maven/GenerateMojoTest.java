@@ -107,6 +107,22 @@ class GenerateMojoTest {
     }
 
     @Test
+    void schemaDirectoryIsReadWhole() throws Exception {
+        String sdl = countriesSchema();
+        int split = sdl.indexOf("type Continent implements Place");
+        Path directory = Files.createDirectories(dir.resolve("schema"));
+        Files.writeString(directory.resolve("a.graphqls"), sdl.substring(0, split));
+        Files.writeString(directory.resolve("b.graphqls"), sdl.substring(split));
+        assertThat(mojo(directory).run()).isEqualTo(GenerateMojo.Outcome.GENERATED);
+        String fromDirectory = Files.readString(output.resolve("com/acme/graphql/GetContinentQuery.java"));
+        Path fileOutput = dir.resolve("file-out");
+        GenerateMojo fromFile = mojo(schema);
+        fromFile.outputDirectory = fileOutput.toFile();
+        fromFile.run();
+        assertThat(fromDirectory).isEqualTo(Files.readString(fileOutput.resolve("com/acme/graphql/GetContinentQuery.java")));
+    }
+
+    @Test
     void missingSchemaFileFailsWithItsPath() {
         Path missing = dir.resolve("nowhere/schema.graphqls");
         assertThatThrownBy(() -> mojo(missing).run())

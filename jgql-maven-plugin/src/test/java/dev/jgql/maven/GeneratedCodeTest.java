@@ -68,6 +68,8 @@ class GeneratedCodeTest {
         withNull.put("requestId", null);
         assertThat(out.get("variables.null")).isEqualTo(withNull);
         assertThat(out.get("plain.countdown")).isEqualTo(List.of(3, 2, 1, 0));
+        assertThat(out.get("schemaAware.times")).isEqualTo(out.get("plain.times"));
+        assertThat((Integer) out.get("schemaAware.places")).isEqualTo(((List<String>) out.get("plain.places")).size());
         assertThat(out.get("permanent.continent")).isEqualTo("Oceania 27");
         assertThat(out.get("permanent.search")).isEqualTo("Continent");
         assertThat(out.get("permanent.countdown")).isEqualTo(List.of(2, 1, 0));
