@@ -174,6 +174,11 @@ public final class JgqlMetrics implements ClientEventListener {
                         .tags(tags).tag("link", link).tag("state", candidate.name())
                         .strongReference(true).register(registry);
             }
+            if (!link.equals("session")) {
+                // Registered at 0, so that a dashboard shows the link's counters before its first failure.
+                connectFailures.withTag("link", link);
+                reconnects.withTag("link", link);
+            }
             return state;
         });
     }

@@ -75,7 +75,8 @@ public final class JgqlObservations {
             observation.stop();
             throw e;
         }
-        return result.whenComplete((value, failure) -> {
+        // The caller's future completes after the observation stopped, so whatever it does next sees it ended.
+        CompletableFuture<ExecutionResult> observed = result.whenComplete((value, failure) -> {
             if (failure != null) {
                 observation.error(unwrap(failure));
             } else {
@@ -83,6 +84,13 @@ public final class JgqlObservations {
             }
             observation.stop();
         });
+        // A caller that cancels cancels the call itself, as without the observation.
+        observed.whenComplete((value, failure) -> {
+            if (observed.isCancelled()) {
+                result.cancel(true);
+            }
+        });
+        return observed;
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -137,4 +137,17 @@ class JgqlObservationsTest {
         Assertions.assertThat(request.headers().keySet()).noneMatch(name -> name.equalsIgnoreCase("traceparent"));
         assertThat(observations).hasSingleObservationThat().hasBeenStopped();
     }
+
+    @Test
+    void aCallerThatCancelsCancelsTheCallAndTheObservationEnds() {
+        backend = CountriesServer.start(0);
+        ReconnectingSession session = connect(backend.httpUri());
+
+        java.util.concurrent.CompletableFuture<Map<String, Object>> call = session.execute(gql("query slow { slow(ms: 5000) }"));
+        call.cancel(true);
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(observations).hasSingleObservationThat().hasBeenStopped()
+                        .hasLowCardinalityKeyValue("outcome", "CANCELLED"));
+    }
 }

@@ -7,6 +7,8 @@ import dev.jgql.Client;
 import dev.jgql.ClientEventListener;
 import dev.jgql.countries.CountriesServer;
 import dev.jgql.testkit.ChaosProxy;
+import dev.jgql.testkit.FakeScheduler;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +61,7 @@ class JgqlHealthTest {
     @Test
     void overHttpAProbeTellsTheTruthAtMostOncePerIntervalAndAnOutageIsDownOnlyAfterTheGracePeriod() {
         runner.withPropertyValues("jgql.url=" + proxy.httpUri("/graphql")).run(context -> {
-            MutableClock clock = context.getBean(MutableClock.class);
+            FakeScheduler clock = context.getBean(TestTime.class).time;
             TestTime probes = context.getBean(TestTime.class);
 
             assertThat(health(context).getStatus()).isEqualTo(Status.UP);
@@ -92,7 +94,7 @@ class JgqlHealthTest {
     void overWebSocketTheLinkStateIsTheTruthWithoutAProbe() {
         runner.withPropertyValues("jgql.url=" + proxy.webSocketUri("/graphql"), "jgql.connect.await-at-startup=true")
                 .run(context -> {
-                    MutableClock clock = context.getBean(MutableClock.class);
+                    FakeScheduler clock = context.getBean(TestTime.class).time;
                     assertThat(health(context).getStatus()).isEqualTo(Status.UP);
 
                     proxy.mode(ChaosProxy.Mode.REFUSE);
@@ -123,10 +125,12 @@ class JgqlHealthTest {
     @Configuration(proxyBeanMethods = false)
     static class TestTime {
         final AtomicInteger count = new AtomicInteger();
+        /** Only its clock is used: the health indicator's time, which the test moves with advance(). */
+        final FakeScheduler time = new FakeScheduler();
 
         @Bean
-        MutableClock clock() {
-            return new MutableClock();
+        Clock clock() {
+            return time.clock();
         }
 
         @Bean
