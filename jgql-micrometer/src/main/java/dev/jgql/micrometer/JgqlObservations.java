@@ -75,19 +75,28 @@ public final class JgqlObservations {
             observation.stop();
             throw e;
         }
-        // The caller's future completes after the observation stopped, so whatever it does next sees it ended.
-        CompletableFuture<ExecutionResult> observed = result.whenComplete((value, failure) -> {
+        // The caller's future completes after the observation stopped, so whatever it does next sees it ended; a
+        // caller that cancels it cancels the call, as without the observation. (Not result.whenComplete(...): a
+        // cancelled dependent would skip its action, and the observation would never stop.)
+        CompletableFuture<ExecutionResult> observed = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean cancelled = super.cancel(mayInterruptIfRunning);
+                result.cancel(true);
+                return cancelled;
+            }
+        };
+        result.whenComplete((value, failure) -> {
             if (failure != null) {
                 observation.error(unwrap(failure));
             } else {
                 context.setResponse(value);
             }
             observation.stop();
-        });
-        // A caller that cancels cancels the call itself, as without the observation.
-        observed.whenComplete((value, failure) -> {
-            if (observed.isCancelled()) {
-                result.cancel(true);
+            if (failure != null) {
+                observed.completeExceptionally(failure);
+            } else {
+                observed.complete(value);
             }
         });
         return observed;

@@ -3,6 +3,7 @@ package dev.jgql.micrometer;
 import static dev.jgql.Gql.gql;
 import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.jgql.Client;
 import dev.jgql.GraphQLRequest;
@@ -20,6 +21,7 @@ import io.micrometer.observation.transport.SenderContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
@@ -143,10 +145,11 @@ class JgqlObservationsTest {
         backend = CountriesServer.start(0);
         ReconnectingSession session = connect(backend.httpUri());
 
-        java.util.concurrent.CompletableFuture<Map<String, Object>> call = session.execute(gql("query slow { slow(ms: 5000) }"));
+        CompletableFuture<Map<String, Object>> call = session.execute(gql("query slow { slow(ms: 5000) }"));
         call.cancel(true);
 
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        // Well before the slow query's 5 s, and CANCELLED, not SUCCESS: the cancel reached the call.
+        await().atMost(Duration.ofSeconds(3)).untilAsserted(() ->
                 assertThat(observations).hasSingleObservationThat().hasBeenStopped()
                         .hasLowCardinalityKeyValue("outcome", "CANCELLED"));
     }
