@@ -261,4 +261,21 @@ class JgqlAutoConfigurationTest {
             };
         }
     }
+
+    @Test
+    void theBuildGeneratesConfigurationMetadataForIdeCompletion() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode metadata;
+        try (java.io.InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            assertThat(in).as("META-INF/spring-configuration-metadata.json").isNotNull();
+            metadata = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        }
+        Map<String, String> defaults = new java.util.HashMap<>();
+        metadata.path("properties").forEach(property -> defaults.put(property.path("name").asText(),
+                property.path("defaultValue").asText(null)));
+        assertThat(defaults).containsKeys("jgql.url", "jgql.transport", "jgql.engine", "jgql.headers",
+                "jgql.connect.await-at-startup", "jgql.health.probe-interval")
+                .containsEntry("jgql.execute-timeout", "10s")
+                .containsEntry("jgql.connect.retry.max-delay", "60s")
+                .containsEntry("jgql.execute.retry.max-attempts", "5");
+    }
 }
