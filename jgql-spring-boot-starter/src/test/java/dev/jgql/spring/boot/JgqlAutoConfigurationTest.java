@@ -76,6 +76,17 @@ class JgqlAutoConfigurationTest {
     }
 
     @Test
+    void theVertxEngineCarriesTheCallsWhenAskedFor() {
+        runner.withPropertyValues("jgql.url=" + backend.webSocketUri(), "jgql.engine=vertx",
+                "jgql.connect.await-at-startup=true").run(context -> {
+                    Client client = context.getBean(Client.class);
+                    assertThat(client.transport().toString()).contains("Vertx");
+                    assertThat(client.session().execute(CONTINENT, Map.of("code", "SA")).get(10, TimeUnit.SECONDS))
+                            .isEqualTo(Map.of("continent", Map.of("name", "South America")));
+                });
+    }
+
+    @Test
     void aWebSocketUrlWithAwaitAtStartupIsConnectedWhenTheContextIsReady() {
         runner.withPropertyValues("jgql.url=" + backend.webSocketUri(), "jgql.connect.await-at-startup=true",
                 "jgql.execute-timeout=3s").run(context -> {
