@@ -217,6 +217,7 @@ public class JgqlAutoConfiguration {
             defaults.deadline(positive("jgql.deadline", properties.getDeadline()));
         }
         builder.defaultCallOptions(defaults.build());
+        schema(builder, properties.getSchema());
         ClientEventListener listener = CompositeEventListener.of(listeners.orderedStream().toList());
         if (listener != null) {
             builder.eventListener(listener);
@@ -224,6 +225,32 @@ public class JgqlAutoConfiguration {
         interceptors.orderedStream().forEach(builder::interceptor);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build();
+    }
+
+    /** {@code jgql.schema.location} (SDL, or introspection JSON by its .json name) and {@code jgql.schema.fetch-from-transport}. */
+    private static void schema(Client.Builder builder, JgqlProperties.Schema schema) {
+        org.springframework.core.io.Resource location = schema.getLocation();
+        if (location != null && schema.isFetchFromTransport()) {
+            throw new InvalidConfigurationPropertyValueException("jgql.schema.fetch-from-transport", true,
+                    "give the schema with jgql.schema.location or fetch it from the transport, not both");
+        }
+        if (location != null) {
+            String text;
+            try (java.io.InputStream in = location.getInputStream()) {
+                text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new InvalidConfigurationPropertyValueException("jgql.schema.location", location,
+                        "cannot be read: " + e.getMessage());
+            }
+            String name = location.getFilename() == null ? "" : location.getFilename();
+            try {
+                builder.schema(name.endsWith(".json") ? dev.jgql.schema.Schema.fromIntrospectionJson(text)
+                        : dev.jgql.schema.Schema.fromSdl(text));
+            } catch (dev.jgql.GraphQLSchemaException e) {
+                throw new InvalidConfigurationPropertyValueException("jgql.schema.location", location, e.getMessage());
+            }
+        }
+        builder.fetchSchemaFromTransport(schema.isFetchFromTransport());
     }
 
     private static Duration positive(String property, Duration value) {

@@ -62,6 +62,7 @@ public class JgqlProperties {
     private final Execute execute = new Execute();
     private final Health health = new Health();
     private final Metrics metrics = new Metrics();
+    private final Schema schema = new Schema();
 
     /** @return whether the client is auto-configured */
     public boolean isEnabled() {
@@ -201,6 +202,11 @@ public class JgqlProperties {
     /** @return the metrics' settings */
     public Metrics getMetrics() {
         return metrics;
+    }
+
+    /** @return the schema's settings */
+    public Schema getSchema() {
+        return schema;
     }
 
     /** Which transport carries operations. */
@@ -393,6 +399,36 @@ public class JgqlProperties {
     }
 
     /** Micrometer metrics and observations, when Micrometer and dev.jgql:jgql-micrometer are present. */
+    public static class Schema {
+        /**
+         * Where the server's schema is: SDL (e.g. classpath:schema.graphqls) or an introspection result (a .json
+         * file). With a schema, every request is validated before it is sent.
+         */
+        private org.springframework.core.io.Resource location;
+        /** Whether to fetch the schema by introspection once the session is first connected (not with a location). */
+        private boolean fetchFromTransport = false;
+
+        /** @return where the schema is, or null */
+        public org.springframework.core.io.Resource getLocation() {
+            return location;
+        }
+
+        /** @param location where the schema is */
+        public void setLocation(org.springframework.core.io.Resource location) {
+            this.location = location;
+        }
+
+        /** @return whether to fetch the schema by introspection */
+        public boolean isFetchFromTransport() {
+            return fetchFromTransport;
+        }
+
+        /** @param fetchFromTransport whether to fetch the schema by introspection */
+        public void setFetchFromTransport(boolean fetchFromTransport) {
+            this.fetchFromTransport = fetchFromTransport;
+        }
+    }
+
     public static class Metrics {
         /** Whether the client's meters (jgql.client.*) are registered. */
         private boolean enabled = true;

@@ -76,6 +76,25 @@ class JgqlAutoConfigurationTest {
     }
 
     @Test
+    void aSchemaLocationValidatesRequestsBeforeTheyAreSentAndABadOneStopsTheStart() {
+        runner.withPropertyValues("jgql.url=" + backend.httpUri(),
+                "jgql.schema.location=classpath:dev/jgql/countries/schema.graphqls").run(context -> {
+                    Client client = context.getBean(Client.class);
+                    assertThat(client.schema()).isPresent();
+                    assertThat(client.session().execute(dev.jgql.Gql.gql("{ continent(code: \"EU\") { nam } }")))
+                            .failsWithin(Duration.ofSeconds(10)).withThrowableThat()
+                            .havingCause().isInstanceOf(dev.jgql.GraphQLValidationException.class);
+                });
+        runner.withPropertyValues("jgql.url=" + backend.httpUri(), "jgql.schema.fetch-from-transport=true").run(context -> {
+            Client client = context.getBean(Client.class);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> client.schema().isPresent());
+        });
+        runner.withPropertyValues("jgql.url=" + backend.httpUri(), "jgql.schema.location=classpath:nowhere.graphqls")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageContaining("jgql.schema.location").hasMessageContaining("cannot be read"));
+    }
+
+    @Test
     void theVertxEngineCarriesTheCallsWhenAskedFor() {
         runner.withPropertyValues("jgql.url=" + backend.webSocketUri(), "jgql.engine=vertx",
                 "jgql.connect.await-at-startup=true").run(context -> {
