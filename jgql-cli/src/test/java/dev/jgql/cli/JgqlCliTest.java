@@ -239,12 +239,13 @@ class JgqlCliTest {
                     context -> context.withTerminals(false, false, true).withScheduler(time, time.clock()),
                     server.uri().toString(), "--execute-timeout", "3");
 
-            RecordedRequest request = null;
-            for (int i = 0; i < 200 && request == null; i++) {
+            // The CLI starts on its own thread: run fake time's due tasks until its request is in (a real, bounded wait).
+            await().atMost(CliRunner.WAIT).until(() -> {
                 time.runDueTasks();
-                request = server.takeRequest(Duration.ofMillis(50));
-            }
-            assertThat(request).as("the request reached the server").isNotNull();
+                return server.requestCount() > 0;
+            });
+            RecordedRequest request = server.takeRequest(CliRunner.WAIT);
+            assertThat(request.body()).as("the request reached the server").contains("counter");
             time.advance(Duration.ofMillis(1500));
             await().atMost(CliRunner.WAIT).untilAsserted(() -> assertThat(running.err()).contains("waiting for 127.0.0.1:"));
             time.advance(Duration.ofSeconds(2));
