@@ -1,16 +1,14 @@
 package dev.jgql.cli;
 
 import dev.jgql.GraphQLRequest;
+import dev.jgql.GraphQLSchemaException;
 import dev.jgql.Gql;
+import dev.jgql.schema.Schema;
 import graphql.introspection.IntrospectionQueryBuilder;
 import graphql.introspection.IntrospectionResultToSchema;
 import graphql.language.AstPrinter;
-import graphql.language.Document;
 import graphql.schema.GraphQLSchema;
-import graphql.schema.idl.SchemaParser;
 import graphql.schema.idl.SchemaPrinter;
-import graphql.schema.idl.TypeDefinitionRegistry;
-import graphql.schema.idl.UnExecutableSchemaGenerator;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +17,8 @@ import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
- * {@code --print-schema}: the server's schema by introspection, printed as SDL with graphql-java
- * (introspection result → schema document → schema → printer). The introspection query is
+ * {@code --print-schema}: the server's schema by introspection, built by jgql's
+ * {@link Schema#fromIntrospection} and printed as SDL with graphql-java's printer. The introspection query is
  * graphql-java's, tuned with gql-cli's {@code --schema-download} names.
  */
 final class Introspection {
@@ -73,17 +71,16 @@ final class Introspection {
             throw new dev.jgql.TransportProtocolException("The introspection answer has no __schema: "
                     + "the server may have introspection disabled");
         }
-        Document definitions = new IntrospectionResultToSchema().createSchemaDefinition(data);
+        GraphQLSchema schema;
         try {
-            TypeDefinitionRegistry registry = new SchemaParser().buildRegistry(definitions);
-            GraphQLSchema schema = UnExecutableSchemaGenerator.makeUnExecutableSchema(registry);
-            return new SchemaPrinter(SchemaPrinter.Options.defaultOptions()
-                    .includeScalarTypes(true)
-                    .includeSchemaDefinition(false)
-                    .includeDirectiveDefinitions(false))
-                    .print(schema).strip();
-        } catch (RuntimeException incomplete) {
-            return AstPrinter.printAst(definitions).strip();
+            schema = Schema.fromIntrospection(data).graphQLSchema();
+        } catch (GraphQLSchemaException incomplete) {
+            return AstPrinter.printAst(new IntrospectionResultToSchema().createSchemaDefinition(data)).strip();
         }
+        return new SchemaPrinter(SchemaPrinter.Options.defaultOptions()
+                .includeScalarTypes(true)
+                .includeSchemaDefinition(false)
+                .includeDirectiveDefinitions(false))
+                .print(schema).strip();
     }
 }

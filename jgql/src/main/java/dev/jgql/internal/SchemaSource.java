@@ -32,7 +32,9 @@ public final class SchemaSource {
 
     private final Scalars scalars;
     private final boolean fetchFromTransport;
-    private final GraphQLRequest introspection;
+    private final IntrospectionOptions options;
+    // guarded by this; parsed on the first fetch, so a client that never fetches never parses it
+    private GraphQLRequest introspection;
     private volatile SchemaCoding coding;
     private volatile boolean refused;
     // guarded by this
@@ -41,7 +43,7 @@ public final class SchemaSource {
     public SchemaSource(Schema schema, Scalars scalars, boolean fetchFromTransport, IntrospectionOptions options) {
         this.scalars = scalars;
         this.fetchFromTransport = fetchFromTransport;
-        this.introspection = Gql.gql(options.query(), "IntrospectionQuery");
+        this.options = options;
         this.coding = schema == null ? null : new SchemaCoding(schema, scalars);
     }
 
@@ -93,6 +95,9 @@ public final class SchemaSource {
     public synchronized CompletableFuture<Schema> fetch(AsyncSession session) {
         if (fetching != null && !fetching.isDone()) {
             return fetching;
+        }
+        if (introspection == null) {
+            introspection = Gql.gql(options.query(), "IntrospectionQuery");
         }
         CompletableFuture<Schema> fetch;
         try {

@@ -517,10 +517,13 @@ class SchemaClientTest {
         }
         ReconnectingSession permanent = client.connectAsync(Reconnect.defaults()).get(10, TimeUnit.SECONDS);
         assertThat(permanent.execute(europe).get(10, TimeUnit.SECONDS).continent().name()).isEqualTo("Europe");
-        dev.jgql.TypedOperation<Map> failing = dev.jgql.TypedOperation.of(gql("{ bad: divide(a: \"1\", b: \"0\") }"), Map.class);
+        dev.jgql.TypedOperation<Division> failing = dev.jgql.TypedOperation.of(
+                gql("{ bad: divide(a: \"1\", b: \"0\") }"), Division.class);
         assertThat(permanent.execute(failing)).failsWithin(WAIT).withThrowableThat()
                 .havingCause().isInstanceOf(TransportQueryException.class);
     }
+
+    record Division(BigDecimal bad) { }
 
     record Shouting(String NAME) { }
 

@@ -398,7 +398,7 @@ public class JgqlProperties {
         }
     }
 
-    /** Micrometer metrics and observations, when Micrometer and dev.jgql:jgql-micrometer are present. */
+    /** The server's schema: given, or fetched by introspection; with one, requests are validated before sending. */
     public static class Schema {
         /**
          * Where the server's schema is: SDL (e.g. classpath:schema.graphqls) or an introspection result (a .json
@@ -429,6 +429,7 @@ public class JgqlProperties {
         }
     }
 
+    /** Micrometer metrics and observations, when Micrometer and dev.jgql:jgql-micrometer are present. */
     public static class Metrics {
         /** Whether the client's meters (jgql.client.*) are registered. */
         private boolean enabled = true;
