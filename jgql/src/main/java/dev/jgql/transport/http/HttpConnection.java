@@ -9,6 +9,7 @@ import dev.jgql.OperationType;
 import dev.jgql.TransportClosedException;
 import dev.jgql.TransportConnectionFailedException;
 import dev.jgql.TransportException;
+import dev.jgql.TransportProtocolException;
 import dev.jgql.TransportServerException;
 import dev.jgql.engine.HttpEngine;
 import dev.jgql.engine.HttpEngineRequest;
@@ -19,6 +20,7 @@ import dev.jgql.transport.TransportConnection;
 import dev.jgql.transport.TransportContext;
 import dev.jgql.transport.support.GraphQLJson;
 import dev.jgql.transport.support.HttpResponses;
+import dev.jgql.transport.support.IncrementalMerge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,12 +51,17 @@ import java.util.concurrent.atomic.AtomicLong;
 final class HttpConnection implements TransportConnection {
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
     static final String ACCEPT = "application/graphql-response+json, application/json;q=0.9";
+    /** Streams a successful multipart answer; reads anything else whole. */
+    private static final HttpEngineRequest.ResponseMode MULTIPART = (status, headers) -> status >= 200 && status < 300
+            && HttpResponses.mediaType(headers).equals("multipart/mixed");
     private static final Duration DISCARD_AT_MOST_EVERY = Duration.ofSeconds(1);
 
     private final HttpTransport transport;
     private final TransportContext context;
     private final HttpEngine engine;
     private final HttpResponses responses;
+    /** Delivers the events of streams over HTTP; threads only once a stream is opened. */
+    private final StreamExecutor streamExecutor = new StreamExecutor();
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<TransportClosedException> closed = new CompletableFuture<>();
@@ -80,7 +87,8 @@ final class HttpConnection implements TransportConnection {
         if (!open.get()) {
             return CompletableFuture.failedFuture(notSentClosed());
         }
-        boolean get = transport.getForQueries && call.request().operationType() == OperationType.QUERY;
+        boolean get = transport.getForQueries && call.request().operationType() == OperationType.QUERY
+                && !incremental(call.request());
         Exchange result = new Exchange();
         pending.add(result);
         send(call, get, result);
@@ -137,6 +145,10 @@ final class HttpConnection implements TransportConnection {
                 result.completeExceptionally(asTransportException(Futures.unwrap(failure)));
                 return;
             }
+            if (response.isStreamed()) {
+                mergeParts(response, result);
+                return;
+            }
             if (LOG.isDebugEnabled()) {
                 LOG.debug("<<< {} {} for {}", response.statusCode(), HttpResponses.mediaType(response.headers()), request);
             }
@@ -153,15 +165,78 @@ final class HttpConnection implements TransportConnection {
         });
     }
 
-    /** A POST of the call; with {@code timeout}, bounded by it on the engine (the probe). */
+    /**
+     * A POST of the call; with {@code timeout}, bounded by it on the engine (the probe). A document
+     * using {@code @defer}/{@code @stream} asks for, and streams, a {@code multipart/mixed} answer.
+     */
     private HttpEngineRequest buildPost(GraphQLCall call, Duration timeout) {
+        boolean incremental = incremental(call.request());
+        return buildPost(call, timeout, incremental ? transport.incrementalHeaders : transport.postHeaders, incremental);
+    }
+
+    private HttpEngineRequest buildPost(GraphQLCall call, Duration timeout, HttpHeaders fixed, boolean multipart) {
         byte[] body = GraphQLJson.writeRequest(context.objectMapper(), call.request());
         HttpEngineRequest.Builder builder = withCommon(HttpEngineRequest.post(transport.uri,
-                HttpEngineRequest.Body.ofBytes(body)), transport.postHeaders, call);
+                HttpEngineRequest.Body.ofBytes(body)), fixed, call);
         if (timeout != null) {
             builder.timeout(timeout);
         }
+        if (multipart) {
+            builder.responseMode(MULTIPART);
+        }
         return builder.build();
+    }
+
+    /** Whether a document may be answered incrementally; a false positive (in a string) only changes Accept. */
+    private static boolean incremental(GraphQLRequest request) {
+        String document = request.document();
+        return document.contains("@defer") || document.contains("@stream");
+    }
+
+    /** Merges the parts of an incremental answer; the call's result is the data once the last part arrived. */
+    private void mergeParts(HttpEngineResponse response, Exchange result) {
+        IncrementalMerge merge = new IncrementalMerge(builder -> builder.httpStatus(response.statusCode())
+                .headers(response.headers()));
+        MultipartReader reader = MultipartReader.read(response, transport.redactedUri, context.objectMapper(),
+                maxPartSize(), new MultipartReader.Sink() {
+                    @Override
+                    public void part(Map<String, Object> json) {
+                        ExecutionResult soFar = merge.apply(json, () -> "The multipart response from " + transport.redactedUri);
+                        if (merge.isFinished()) {
+                            result.complete(soFar); // the closing delimiter may follow; nothing more is needed
+                        }
+                    }
+
+                    @Override
+                    public void end(boolean closed) {
+                        if (merge.isEmpty()) {
+                            result.completeExceptionally(new TransportProtocolException("The multipart response from "
+                                    + transport.redactedUri + " has no part"));
+                        } else if (closed) {
+                            result.complete(merge.snapshot());
+                        } else {
+                            result.completeExceptionally(new TransportConnectionFailedException("The multipart response from "
+                                    + transport.redactedUri + " ended before its last part (hasNext: false) and without its "
+                                    + "closing delimiter; the request may have reached the server", true, null));
+                        }
+                    }
+
+                    @Override
+                    public void failed(RuntimeException failure) {
+                        result.completeExceptionally(failure);
+                    }
+                });
+        if (reader != null) {
+            result.whenComplete((value, failure) -> {
+                if (result.isCancelled()) {
+                    reader.stop();
+                }
+            });
+        }
+    }
+
+    private int maxPartSize() {
+        return (int) Math.min(Integer.MAX_VALUE - 1024, transport.maxResponseSize);
     }
 
     private HttpEngineRequest buildGet(GraphQLCall call) {
@@ -250,8 +325,78 @@ final class HttpConnection implements TransportConnection {
 
     @Override
     public Flow.Publisher<ExecutionResult> subscribe(GraphQLRequest request) {
-        return FailedPublisher.of(new JgqlUsageException("The HTTP transport cannot carry subscriptions: use a "
-                + "WebSocketTransport, or give the client one with Client.Builder.subscriptionTransport, for " + request));
+        return subscribe(GraphQLCall.of(request));
+    }
+
+    /**
+     * A stream over HTTP: a subscription as Apollo's multipart subscription (when
+     * {@link HttpTransport.Builder#multipartSubscriptions} is on), a query or mutation as its
+     * results, one per part for {@code @defer}/{@code @stream} (the merged data so far).
+     */
+    @Override
+    public Flow.Publisher<ExecutionResult> subscribe(GraphQLCall call) {
+        GraphQLRequest request = call.request();
+        boolean subscription = request.operationType() == OperationType.SUBSCRIPTION;
+        if (subscription && !transport.multipartSubscriptions) {
+            return FailedPublisher.of(new JgqlUsageException("The HTTP transport cannot carry subscriptions: use a "
+                    + "WebSocketTransport or an SseTransport, or give the client one with Client.Builder.subscriptionTransport "
+                    + "(or turn on HttpTransport.Builder.multipartSubscriptions for Apollo Router's multipart protocol), for "
+                    + request));
+        }
+        return subscriber -> new HttpStream(this, call, subscription, subscriber).open();
+    }
+
+    // what HttpStream needs of its connection
+
+    HttpEngine engine() {
+        return engine;
+    }
+
+    boolean isClosedNow() {
+        return !open.get();
+    }
+
+    java.util.concurrent.Executor streamExecutor() {
+        return streamExecutor.get();
+    }
+
+    HttpEngineRequest streamRequest(GraphQLCall call, boolean subscription) {
+        if (subscription) {
+            return buildPost(call, null, transport.subscriptionHeaders, true);
+        }
+        return buildPost(call, null);
+    }
+
+    ExecutionResult classifyWhole(HttpEngineResponse response) {
+        return classify(response);
+    }
+
+    RuntimeException failureOf(Throwable failure) {
+        return asTransportException(failure);
+    }
+
+    String where() {
+        return transport.redactedUri;
+    }
+
+    com.fasterxml.jackson.databind.ObjectMapper objectMapper() {
+        return context.objectMapper();
+    }
+
+    int partLimit() {
+        return maxPartSize();
+    }
+
+    void track(CompletableFuture<?> stream) {
+        pending.add(stream);
+        stream.whenComplete((value, failure) -> pending.remove(stream));
+        if (!open.get()) {
+            stream.completeExceptionally(closedInFlight());
+        }
+    }
+
+    TransportConnectionFailedException notSent() {
+        return notSentClosed();
     }
 
     /** An execute timed out: the pooled connections may be dead (a half-open outage); open new ones from now on. */
@@ -330,6 +475,7 @@ final class HttpConnection implements TransportConnection {
             request.completeExceptionally(inFlight);
         }
         closed.complete(closedByClient());
+        streamExecutor.shutdown();
         return engine.close();
     }
 }

@@ -104,6 +104,31 @@ public final class MultipartMixedParser {
     }
 
     /**
+     * The body ended: a last part that had begun without a {@code Content-Length} and was waiting
+     * for its delimiter is delivered as it is (servers that omit the closing delimiter end their
+     * last part with the connection). Other partial parts stay partial ({@link #hasPartialPart}).
+     *
+     * @return whether a part was delivered
+     */
+    public boolean endOfInput() {
+        if (state != State.BODY || contentLength >= 0) {
+            return false;
+        }
+        int bodyEnd = end;
+        while (bodyEnd > start && (buffer[bodyEnd - 1] == '\n' || buffer[bodyEnd - 1] == '\r')) {
+            bodyEnd--;
+        }
+        if (bodyEnd == start) {
+            return false;
+        }
+        byte[] body = Arrays.copyOfRange(buffer, start, bodyEnd);
+        start = end;
+        state = State.PREAMBLE;
+        listener.onPart(Collections.unmodifiableMap(partHeaders), body);
+        return true;
+    }
+
+    /**
      * Parses a chunk, delivering every part it completes.
      *
      * @throws TransportProtocolException if a part is larger than the limit or its headers are malformed

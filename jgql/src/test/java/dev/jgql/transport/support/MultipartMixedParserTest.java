@@ -73,6 +73,17 @@ class MultipartMixedParserTest {
     }
 
     @Test
+    void aLastPartWithoutDelimiterIsDeliveredAtTheEndOfInput() {
+        MultipartMixedParser parser = parser("-");
+        parser.feed(ByteBuffer.wrap("\r\n---\r\n\r\n{\"hasNext\":false}\r\n".getBytes(StandardCharsets.UTF_8)));
+        assertThat(parts).isEmpty();
+        assertThat(parser.endOfInput()).isTrue();
+        assertThat(parts).containsExactly("?|{\"hasNext\":false}");
+        assertThat(parser.hasPartialPart()).isFalse();
+        assertThat(parser.endOfInput()).isFalse();
+    }
+
+    @Test
     void aBodyCutOffIsVisible() {
         MultipartMixedParser parser = parser("-");
         parser.feed(ByteBuffer.wrap("\r\n---\r\n\r\n{\"data\"".getBytes(StandardCharsets.UTF_8)));
