@@ -61,7 +61,11 @@ final class SseStream {
     private volatile CompletableFuture<HttpEngineResponse> exchange;
     private volatile Flow.Subscription body;
     private volatile ScheduledFuture<?> idleCheck;
-    /** When a byte last arrived (or the request left), in the context clock's milliseconds. */
+    /**
+     * When a byte of the body last arrived (or the request left), in the context clock's
+     * milliseconds. The response's headers do not count: the idle limit covers the wait for the
+     * first event or comment too.
+     */
     private volatile long lastActivity;
 
     SseStream(SseConnection connection, GraphQLCall call, Duration idleTimeout, Sink sink) {
@@ -98,7 +102,6 @@ final class SseStream {
     }
 
     private void onResponse(HttpEngineResponse response) {
-        lastActivity = connection.now();
         if (!response.isStreamed()) {
             try {
                 ExecutionResult result = connection.responses().classify(response.statusCode(), response.headers(),

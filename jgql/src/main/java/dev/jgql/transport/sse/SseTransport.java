@@ -224,8 +224,9 @@ public final class SseTransport implements Transport {
         }
 
         /**
-         * How long a stream may stay silent (no byte: no event and no keep-alive comment), from the
-         * request until its {@code complete} event, before it is treated as a dead link. graphql-sse
+         * How long a stream may stay silent (no byte of its body: no event and no keep-alive
+         * comment), from the request until its {@code complete} event, before it is treated as a
+         * dead link. graphql-sse
          * and Yoga send a keep-alive comment every 12 seconds; Spring for GraphQL only with
          * {@code spring.graphql.http.sse.keep-alive} set. {@link Duration#ZERO} turns the check
          * off. Default 30 seconds.

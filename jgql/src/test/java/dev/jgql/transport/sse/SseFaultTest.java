@@ -123,7 +123,8 @@ class SseFaultTest {
         TransportConnection watched = SseTesting.connect(SseTesting.sse(server.uri()).idleTimeout(Duration.ofSeconds(30))
                 .build(), fake);
         try {
-            server.enqueue(StreamScriptServer.script(200, STREAM).write(":\n\n").silence());
+            // Headers, then nothing: the limit runs from the request (headers are not activity), whenever they arrive.
+            server.enqueue(StreamScriptServer.script(200, STREAM).silence());
             CompletableFuture<ExecutionResult> result = watched.execute(Gql.gql("mutation { increment }"));
             server.takeRequest(WAIT);
             fake.advance(Duration.ofSeconds(29));
