@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
@@ -37,7 +38,12 @@ import org.reactivestreams.Subscription;
  *       {@code deferSpec=20220824} format that graphql-java produces, boundary {@code -};</li>
  *   <li>{@code multipart/mixed;subscriptionSpec=1.0} with a subscription: Apollo's multipart HTTP
  *       subscriptions, boundary {@code graphql}, {@code {"payload": result}} parts and {@code {}}
- *       heartbeats.</li>
+ *       heartbeats;</li>
+ *   <li>graphql-sse's single-connection mode: {@code PUT} reserves a stream (201 with a token),
+ *       {@code GET} with the token ({@code X-GraphQL-Event-Stream-Token} or {@code ?token=}) opens
+ *       it, {@code POST} with {@code extensions.operationId} starts an operation (202; results go
+ *       to the stream as {@code {"id", "payload"}}), {@code DELETE ?operationId=} stops it; closing
+ *       the stream disposes the reservation.</li>
  * </ul>
  *
  * <p>Every execution has graphql-java's experimental incremental support switched on, so
@@ -46,12 +52,14 @@ import org.reactivestreams.Subscription;
 final class StreamingHandler implements Handler<RoutingContext> {
 
   private static final String EVENT_STREAM = "text/event-stream";
+  private static final String TOKEN_HEADER = "X-GraphQL-Event-Stream-Token";
   private static final String JSON_PART = "Content-Type: application/json; charset=utf-8\r\n\r\n";
 
   private final Vertx vertx;
   private final GraphQL graphQL;
   private final long keepAliveMs;
   private final Set<Subscription> open = ConcurrentHashMap.newKeySet();
+  private final Map<String, Reservation> reservations = new ConcurrentHashMap<>();
 
   StreamingHandler(Vertx vertx, GraphQL graphQL, long keepAliveMs) {
     this.vertx = vertx;
@@ -61,6 +69,18 @@ final class StreamingHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (ctx.request().method() == HttpMethod.PUT) {
+      reserve(ctx);
+      return;
+    }
+    String token = ctx.request().getHeader(TOKEN_HEADER);
+    if (token == null) {
+      token = ctx.request().getParam("token");
+    }
+    if (token != null) {
+      single(ctx, token);
+      return;
+    }
     String accept = ctx.request().getHeader("Accept");
     String lower = accept == null ? "" : accept.toLowerCase(Locale.ROOT);
     boolean sse = lower.contains(EVENT_STREAM);
@@ -87,15 +107,19 @@ final class StreamingHandler implements Handler<RoutingContext> {
       ctx.next(); // a plain answer is what a multipart-accepting client gets for a single result
       return;
     }
+    Writer writer = sse ? new SseWriter(ctx.response()) : subscription ? new SubscriptionWriter(ctx.response())
+        : new DeferWriter(ctx.response());
+    execute(ctx, request, writer);
+  }
+
+  private void execute(RoutingContext ctx, JsonObject request, Writer writer) {
     JsonObject variables = request.getJsonObject("variables");
     ExecutionInput input = ExecutionInput.newExecutionInput()
-        .query(query)
+        .query(request.getString("query"))
         .operationName(request.getString("operationName"))
         .variables(variables == null ? Map.of() : variables.getMap())
         .graphQLContext(Map.of(ExperimentalApi.ENABLE_INCREMENTAL_SUPPORT, true))
         .build();
-    Writer writer = sse ? new SseWriter(ctx.response()) : subscription ? new SubscriptionWriter(ctx.response())
-        : new DeferWriter(ctx.response());
     graphQL.executeAsync(input).whenComplete((result, failure) -> {
       if (failure != null) {
         writer.start();
@@ -156,15 +180,15 @@ final class StreamingHandler implements Handler<RoutingContext> {
       public void onSubscribe(Subscription s) {
         subscription = s;
         open.add(s);
-        ctx.response().closeHandler(v -> cancel());
+        writer.onCancel(this::cancel);
         s.request(1);
       }
 
       @Override
       public void onNext(T item) {
         writer.result(toJson.apply(item));
-        HttpServerResponse response = ctx.response();
-        if (response.writeQueueFull()) {
+        HttpServerResponse response = writer.response;
+        if (response != null && response.writeQueueFull()) {
           response.drainHandler(v -> subscription.request(1));
         } else {
           subscription.request(1);
@@ -194,6 +218,161 @@ final class StreamingHandler implements Handler<RoutingContext> {
     });
   }
 
+  // ------------------------------------------------------------------ graphql-sse single-connection mode
+
+  private void reserve(RoutingContext ctx) {
+    String token = UUID.randomUUID().toString();
+    reservations.put(token, new Reservation(token));
+    ctx.response().setStatusCode(201).putHeader("Content-Type", "text/plain; charset=utf-8").end(token);
+  }
+
+  private void single(RoutingContext ctx, String token) {
+    Reservation reservation = reservations.get(token);
+    if (reservation == null) {
+      status(ctx, 404, "Stream not found");
+      return;
+    }
+    HttpMethod method = ctx.request().method();
+    if (method == HttpMethod.GET) {
+      reservation.attach(ctx);
+    } else if (method == HttpMethod.DELETE) {
+      String id = ctx.request().getParam("operationId");
+      if (id == null) {
+        status(ctx, 400, "Operation ID is missing");
+      } else {
+        reservation.stop(id);
+        ctx.response().setStatusCode(200).end();
+      }
+    } else if (method == HttpMethod.POST) {
+      JsonObject request;
+      try {
+        request = readRequest(ctx);
+      } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
+        badRequest(ctx, "The request is not a GraphQL request: " + e.getMessage());
+        return;
+      }
+      JsonObject extensions = request.getJsonObject("extensions");
+      String id = extensions == null ? null : extensions.getString("operationId");
+      if (id == null) {
+        status(ctx, 400, "Operation ID is missing");
+      } else if (!reservation.begin(id)) {
+        status(ctx, 409, "Operation with ID already exists");
+      } else {
+        ctx.response().setStatusCode(202).end();
+        execute(ctx, request, new ReservationWriter(reservation, id));
+      }
+    } else {
+      status(ctx, 405, "Method not allowed");
+    }
+  }
+
+  private static void status(RoutingContext ctx, int status, String message) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(Json.encode(Map.of("errors", List.of(Map.of("message", message)))));
+  }
+
+  /** One reservation: its stream (once attached), what waits for it, the operations running on it. */
+  private final class Reservation {
+    private final String token;
+    private final Map<String, Runnable> operations = new ConcurrentHashMap<>();
+    private final List<String> waiting = new java.util.ArrayList<>();
+    private HttpServerResponse stream;
+    private long keepAlive = -1;
+
+    Reservation(String token) {
+      this.token = token;
+    }
+
+    synchronized void attach(RoutingContext ctx) {
+      if (stream != null) {
+        status(ctx, 409, "Stream already open");
+        return;
+      }
+      stream = ctx.response();
+      stream.setChunked(true)
+          .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+          .putHeader("Cache-Control", "no-cache");
+      stream.write(":\n\n");
+      waiting.forEach(stream::write);
+      waiting.clear();
+      keepAlive = vertx.setPeriodic(keepAliveMs, id -> send(":\n\n"));
+      stream.closeHandler(v -> dispose());
+    }
+
+    synchronized void send(String frame) {
+      if (stream == null) {
+        waiting.add(frame); // results of operations started before the stream attached
+      } else if (!stream.ended() && !stream.closed()) {
+        stream.write(frame);
+      }
+    }
+
+    boolean begin(String id) {
+      return operations.putIfAbsent(id, () -> { }) == null;
+    }
+
+    void cancelledBy(String id, Runnable cancel) {
+      operations.replace(id, cancel);
+    }
+
+    void stop(String id) {
+      Runnable cancel = operations.remove(id);
+      if (cancel != null) {
+        cancel.run();
+        send("event: complete\ndata: " + Json.encode(Map.of("id", id)) + "\n\n");
+      }
+    }
+
+    boolean finished(String id) {
+      return operations.remove(id) != null;
+    }
+
+    /** Closing the stream disposes the reservation and stops its operations. */
+    void dispose() {
+      reservations.remove(token);
+      synchronized (this) {
+        if (keepAlive >= 0) {
+          vertx.cancelTimer(keepAlive);
+        }
+      }
+      operations.values().forEach(Runnable::run);
+      operations.clear();
+    }
+  }
+
+  /** Writes an operation's results into its reservation's stream, wrapped with the operation id. */
+  private static final class ReservationWriter extends Writer {
+    private final Reservation reservation;
+    private final String id;
+
+    ReservationWriter(Reservation reservation, String id) {
+      super(null);
+      this.reservation = reservation;
+      this.id = id;
+    }
+
+    @Override
+    void start() {
+    }
+
+    @Override
+    void result(Map<String, Object> json) {
+      reservation.send("event: next\ndata: " + Json.encode(Map.of("id", id, "payload", json)) + "\n\n");
+    }
+
+    @Override
+    void end() {
+      if (reservation.finished(id)) {
+        reservation.send("event: complete\ndata: " + Json.encode(Map.of("id", id)) + "\n\n");
+      }
+    }
+
+    @Override
+    void onCancel(Runnable cancel) {
+      reservation.cancelledBy(id, cancel);
+    }
+  }
+
   /** One response format. */
   private abstract static class Writer {
     final HttpServerResponse response;
@@ -209,6 +388,11 @@ final class StreamingHandler implements Handler<RoutingContext> {
     abstract void end();
 
     void stop() {
+    }
+
+    /** What stops the operation when the client goes away. */
+    void onCancel(Runnable cancel) {
+      response.closeHandler(v -> cancel.run());
     }
 
     void write(String text) {

@@ -78,8 +78,10 @@ public final class SseTransport implements Transport {
     final int subscriptionBufferSize;
     final Engine engine;
     final EngineSettings engineSettings;
+    final boolean singleConnection;
 
     private SseTransport(Builder builder) {
+        this.singleConnection = builder.singleConnection;
         this.uri = builder.uri;
         this.redactedUri = TransportFailures.redact(builder.uri);
         this.headers = Map.copyOf(builder.headers);
@@ -118,11 +120,18 @@ public final class SseTransport implements Transport {
         return uri;
     }
 
-    /** Opens a connection at once: each operation opens its own stream, so nothing goes on the wire yet. */
+    /**
+     * Opens a connection. In the distinct mode (the default) at once: each operation opens its own
+     * stream, so nothing goes on the wire yet. In the {@link Builder#singleConnection single-connection}
+     * mode once the reservation is made and its event stream is open.
+     */
     @Override
     public CompletableFuture<TransportConnection> connect(TransportContext context) {
         Objects.requireNonNull(context, "context");
         try {
+            if (singleConnection) {
+                return SingleConnection.open(this, context);
+            }
             return CompletableFuture.completedFuture(new SseConnection(this, context));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new dev.jgql.TransportException("The engine " + engine
@@ -163,6 +172,7 @@ public final class SseTransport implements Transport {
         private int maxMessageSize = 16 * 1024 * 1024;
         private int subscriptionBufferSize = 1024;
         private Engine engine = JdkEngine.create();
+        private boolean singleConnection;
 
         private Builder(URI uri) {
             this.uri = Checks.endpoint(uri, "An SSE transport", "for ws:// use WebSocketTransport", "http", "https");
@@ -272,6 +282,21 @@ public final class SseTransport implements Transport {
          */
         public Builder engine(Engine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
+        /**
+         * Whether to use graphql-sse's single-connection mode: one reservation ({@code PUT},
+         * answered with a token sent as {@code X-GraphQL-Event-Stream-Token}), one event stream
+         * ({@code GET}) for the results of every operation, a {@code POST} with
+         * {@code extensions.operationId} to start each operation and a {@code DELETE} to stop it.
+         * Then the stream is the link: when it ends, breaks or stays silent past
+         * {@link #idleTimeout}, every operation ends with a
+         * {@link dev.jgql.TransportConnectionFailedException} and the permanent session makes a
+         * new reservation. Default {@code false}: one stream per operation (distinct connections).
+         */
+        public Builder singleConnection(boolean singleConnection) {
+            this.singleConnection = singleConnection;
             return this;
         }
 
