@@ -89,6 +89,8 @@ public final class HttpTransport implements Transport {
         this.engine = builder.engine;
         EngineSettings.Builder settings = EngineSettings.builder()
                 .name("http")
+                // each multipart subscription holds a connection for as long as it lasts
+                .longLivedResponses(builder.multipartSubscriptions ? 1024 : 0)
                 .connectTimeout(builder.connectTimeout)
                 .httpVersion(builder.httpVersion != null ? builder.httpVersion
                         : "https".equalsIgnoreCase(uri.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);

@@ -67,6 +67,8 @@ public final class SseTransport implements Transport {
     private static final GraphQLRequest DEFAULT_PROBE = Gql.gql("query jgqlProbe { __typename }", "jgqlProbe");
     /** How long a probe may wait for its answer once connected: {@code __typename} needs no more. */
     private static final Duration PROBE_ANSWER_TIME = Duration.ofSeconds(5);
+    /** How many streams of the distinct mode an engine that caps its connections per host must make room for. */
+    private static final int MAX_STREAMS = 1024;
 
     final URI uri;
     final String redactedUri;
@@ -93,6 +95,8 @@ public final class SseTransport implements Transport {
         this.engine = builder.engine;
         EngineSettings.Builder settings = EngineSettings.builder()
                 .name("sse")
+                // every subscription of the distinct mode holds a connection of its own (the single mode: one)
+                .longLivedResponses(singleConnection ? 1 : MAX_STREAMS)
                 .connectTimeout(builder.connectTimeout)
                 .httpVersion(builder.httpVersion != null ? builder.httpVersion
                         : "https".equalsIgnoreCase(uri.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);

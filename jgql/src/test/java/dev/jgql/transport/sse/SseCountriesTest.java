@@ -103,6 +103,23 @@ class SseCountriesTest {
     }
 
     @Test
+    void openStreamsDoNotKeepOtherOperationsWaitingOnAnyEngine() {
+        // Each stream holds an HTTP/1.1 connection: an engine that caps its pool (Vert.x: 5) must make room.
+        List<RecordingSubscriber<ExecutionResult>> streams = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            RecordingSubscriber<ExecutionResult> events = new RecordingSubscriber<>(Long.MAX_VALUE);
+            connection.subscribe(COUNTDOWN.withVariables(Map.of("from", 100_000, "interval", 20))).subscribe(events);
+            streams.add(events);
+        }
+        for (RecordingSubscriber<ExecutionResult> events : streams) {
+            events.awaitItems(1, WAIT);
+        }
+        assertThat(await(connection.execute(Gql.gql("{ counter }"))).data()).containsKey("counter");
+        streams.forEach(RecordingSubscriber::cancel);
+        SseTestingWait.until(() -> server.activeCountdowns() == 0, "the server stopped every countdown");
+    }
+
+    @Test
     void executeOfADeferredQueryReturnsTheMergedData() {
         GraphQLRequest deferred = Gql.gql("{ continent(code: \"OC\") { name ... @defer(label: \"later\") { code } } }");
         ExecutionResult result = await(connection.execute(deferred));
