@@ -102,6 +102,9 @@ final class HttpStream {
                 if (lifetime.isDone() && reader != null) {
                     reader.stop();
                 }
+            } else {
+                // stopped while the headers were on their way: close the body nobody will read
+                response.bodyStream().orElseThrow().subscribe(new MultipartReader.Discard());
             }
         });
     }

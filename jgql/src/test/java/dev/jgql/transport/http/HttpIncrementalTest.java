@@ -64,6 +64,7 @@ class HttpIncrementalTest {
     @AfterAll
     static void stopBackend() {
         backend.close();
+        LeakChecks.assertNoJgqlThreadLeft(); // every HttpClient and stream thread of this class ended
     }
 
     @BeforeEach
@@ -74,10 +75,15 @@ class HttpIncrementalTest {
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop(org.junit.jupiter.api.TestInfo test) throws Exception {
         await(connection.close());
         scheduler.shutdownNow();
         scripted.close();
+        try {
+            LeakChecks.assertNoJgqlThreadLeft();
+        } catch (AssertionError leaked) {
+            System.err.println("LEAK-DIAGNOSTIC after " + test.getDisplayName() + ": " + leaked.getMessage());
+        }
     }
 
     private TransportConnection connect(HttpTransport transport) {

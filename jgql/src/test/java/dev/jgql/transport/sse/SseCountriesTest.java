@@ -43,6 +43,7 @@ class SseCountriesTest {
     @AfterAll
     static void stopServer() {
         server.close();
+        dev.jgql.transport.http.LeakChecks.assertNoJgqlThreadLeft(); // every HttpClient and stream thread of this class ended
     }
 
     @BeforeEach

@@ -43,6 +43,11 @@ class SseFaultTest {
     private ScheduledExecutorService scheduler;
     private TransportConnection connection;
 
+    @org.junit.jupiter.api.AfterAll
+    static void noThreadLeft() {
+        dev.jgql.transport.http.LeakChecks.assertNoJgqlThreadLeft(); // every HttpClient and stream thread of this class ended
+    }
+
     @BeforeEach
     void start() throws Exception {
         server = StreamScriptServer.start();

@@ -34,6 +34,11 @@ class SseSingleConnectionTest {
     private CountriesServer server;
     private ScheduledExecutorService scheduler;
 
+    @org.junit.jupiter.api.AfterAll
+    static void noThreadLeft() {
+        dev.jgql.transport.http.LeakChecks.assertNoJgqlThreadLeft(); // every HttpClient and stream thread of this class ended
+    }
+
     @BeforeEach
     void start() {
         server = CountriesServer.start(0);
