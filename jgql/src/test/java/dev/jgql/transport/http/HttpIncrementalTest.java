@@ -75,15 +75,10 @@ class HttpIncrementalTest {
     }
 
     @AfterEach
-    void stop(org.junit.jupiter.api.TestInfo test) throws Exception {
+    void stop() throws Exception {
         await(connection.close());
         scheduler.shutdownNow();
         scripted.close();
-        try {
-            LeakChecks.assertNoJgqlThreadLeft();
-        } catch (AssertionError leaked) {
-            System.err.println("LEAK-DIAGNOSTIC after " + test.getDisplayName() + ": " + leaked.getMessage());
-        }
     }
 
     private TransportConnection connect(HttpTransport transport) {
