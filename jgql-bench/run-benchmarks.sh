@@ -80,6 +80,7 @@ java "$URI" -jar jgql-bench/core/target/benchmarks.jar 'QueryBenchmark.latency' 
   -prof gc "${JMH[@]}" -rf json -rff "$OUT/alloc.json" | tee "$OUT/alloc.txt"
 # 2. Subscriptions on one socket: events/s and client CPU per event; heap per idle subscription.
 java "$URI" -cp jgql-bench/core/target/benchmarks.jar dev.jgql.bench.SubscriptionThroughput "${SUBS[@]}" | tee "$OUT/subscriptions.txt"
+java "$URI" -cp jgql-bench/core/target/benchmarks.jar dev.jgql.bench.SseVsWebSocket "${SUBS[@]}" | tee "$OUT/sse-vs-websocket.txt"
 java "$URI" -Xmx2g -cp jgql-bench/core/target/benchmarks.jar dev.jgql.bench.IdleSubscriptionHeap "${HEAP[@]}" | tee "$OUT/idle-heap.txt"
 # 3. Resilience: back-up-to-first-success (in-process server, restarted each cycle).
 java -cp jgql-bench/core/target/benchmarks.jar dev.jgql.bench.ReconnectTime "$CYCLES" | tee "$OUT/reconnect.txt"

@@ -95,7 +95,8 @@ final class VertxHttpEngine implements HttpEngine {
                     .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
         }
         settings.sslContext().ifPresent(context -> options.setSslEngineOptions(new ContextSslEngineOptions(context)));
-        this.pool = new PoolOptions().setHttp1MaxSize(HTTP1_POOL_SIZE).setHttp2MaxSize(1);
+        // Event streams hold a connection each for as long as they last: room for them on top of the cap.
+        this.pool = new PoolOptions().setHttp1MaxSize(HTTP1_POOL_SIZE + settings.longLivedResponses()).setHttp2MaxSize(1);
         this.client = newClient();
     }
 

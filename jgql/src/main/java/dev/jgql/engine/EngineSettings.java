@@ -29,8 +29,10 @@ public final class EngineSettings {
     private final HttpClient.Version httpVersion;
     private final Executor executor;
     private final String name;
+    private final int longLivedResponses;
 
     private EngineSettings(Builder builder) {
+        this.longLivedResponses = builder.longLivedResponses;
         this.connectTimeout = builder.connectTimeout;
         this.sslContext = builder.sslContext;
         this.httpVersion = builder.httpVersion;
@@ -45,6 +47,18 @@ public final class EngineSettings {
      */
     public static EngineSettings defaults() {
         return DEFAULTS;
+    }
+
+    /**
+     * How many responses may stay open for a long time at once per host (event streams, multipart
+     * subscriptions: each holds an HTTP/1.1 connection for as long as it lasts), or 0 when the
+     * transport streams nothing long-lived. An engine that caps its HTTP/1.1 connections per host
+     * raises its cap by this much, so that open streams never keep other requests waiting.
+     *
+     * @return the number of long-lived responses to allow for; 0 by default
+     */
+    public int longLivedResponses() {
+        return longLivedResponses;
     }
 
     /**
@@ -109,6 +123,7 @@ public final class EngineSettings {
         private HttpClient.Version httpVersion = HttpClient.Version.HTTP_1_1;
         private Executor executor;
         private String name = "engine";
+        private int longLivedResponses;
 
         private Builder() {
         }
@@ -165,6 +180,21 @@ public final class EngineSettings {
          */
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * How many long-lived responses (event streams) to allow for per host; see
+         * {@link EngineSettings#longLivedResponses()}. Default 0.
+         *
+         * @param longLivedResponses 0 or more
+         * @return this builder
+         */
+        public Builder longLivedResponses(int longLivedResponses) {
+            if (longLivedResponses < 0) {
+                throw new IllegalArgumentException("longLivedResponses must not be negative: " + longLivedResponses);
+            }
+            this.longLivedResponses = longLivedResponses;
             return this;
         }
 

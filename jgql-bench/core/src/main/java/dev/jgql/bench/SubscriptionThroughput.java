@@ -64,7 +64,7 @@ public final class SubscriptionThroughput {
         }
     }
 
-    private static void report(String who, List<double[]> runs, int subs, int from) {
+    static void report(String who, List<double[]> runs, int subs, int from) {
         List<Double> rates = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
         for (double[] run : runs) {
@@ -82,7 +82,7 @@ public final class SubscriptionThroughput {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    private static double[] runJgql(ReconnectingSession session, int subs, int from) throws InterruptedException {
+    static double[] runJgql(ReconnectingSession session, int subs, int from) throws InterruptedException {
         GraphQLRequest request = Gql.gql(DOCUMENT);
         CountDownLatch done = new CountDownLatch(subs);
         AtomicLong events = new AtomicLong();

@@ -50,6 +50,11 @@ final class SpringGraphQLServer implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + port + "/graphql");
     }
 
+    URI httpUri() {
+        int port = ((ServletWebServerApplicationContext) context).getWebServer().getPort();
+        return URI.create("http://127.0.0.1:" + port + "/graphql");
+    }
+
     int counter() {
         return context.getBean(Api.class).counter.get();
     }
