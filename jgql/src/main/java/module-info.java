@@ -15,6 +15,7 @@ module dev.jgql {
     exports dev.jgql.transport;
     exports dev.jgql.transport.http;
     exports dev.jgql.transport.ws;
+    exports dev.jgql.transport.sse;
     exports dev.jgql.transport.support;
     exports dev.jgql.engine;
 }

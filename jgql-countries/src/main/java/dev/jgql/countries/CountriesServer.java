@@ -28,8 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>It serves real data for about 250 countries, the 7 continents and their languages, plus a counter
  * mutation, a {@code countdown} subscription and a {@code slow} query for fault tests. GraphQL over HTTP
- * (POST and GET) and over WebSocket with the {@code graphql-transport-ws} protocol share the path
- * {@code /graphql} on one port of {@code 127.0.0.1}. The schema is the class-path resource
+ * (POST and GET), over WebSocket with the {@code graphql-transport-ws} protocol, over server-sent events
+ * (graphql-sse, distinct connections: {@code Accept: text/event-stream}), {@code @defer} over
+ * {@code multipart/mixed} and Apollo's multipart subscriptions ({@code multipart/mixed;subscriptionSpec=1.0})
+ * share the path {@code /graphql} on one port of {@code 127.0.0.1}. The schema is the class-path resource
  * {@code dev/jgql/countries/schema.graphqls}.
  *
  * <p>Each server owns its Vert.x instance; {@link #close()} stops it and its threads. A closed server's
@@ -55,6 +57,8 @@ public final class CountriesServer implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
   private static final long MAX_BODY_BYTES = 1024 * 1024;
+  /** How often an idle event stream gets a keep-alive comment (and a multipart subscription a heartbeat), as graphql-sse. */
+  private static final long KEEP_ALIVE_MS = 12_000;
 
   private static final CountriesData DATA = CountriesData.load();
 
@@ -107,6 +111,8 @@ public final class CountriesServer implements AutoCloseable {
       router.route(PATH)
           // No file uploads: GraphQL multipart requests are not served, and uploads would write to disk.
           .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+          // Server-sent events, @defer over multipart/mixed and multipart subscriptions, chosen by Accept.
+          .handler(new StreamingHandler(vertx, graphQL, KEEP_ALIVE_MS))
           .handler(GraphQLHandler.create(graphQL));
       // A client that goes away in the middle of a request (a timeout, a reset, a chaos test cutting the link)
       // is normal life for a server: there is nobody left to answer, so the exchange is dropped. Vert.x would

@@ -14,13 +14,13 @@ import dev.jgql.TransportServerException;
 import dev.jgql.engine.HttpEngine;
 import dev.jgql.engine.HttpEngineRequest;
 import dev.jgql.engine.HttpEngineResponse;
-import dev.jgql.engine.ResponseTooLargeException;
 import dev.jgql.internal.FailedPublisher;
 import dev.jgql.internal.Futures;
-import dev.jgql.internal.TransportFailures;
 import dev.jgql.transport.TransportConnection;
 import dev.jgql.transport.TransportContext;
 import dev.jgql.transport.support.GraphQLJson;
+import dev.jgql.transport.support.HttpResponses;
+import dev.jgql.transport.support.IncrementalMerge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +30,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -46,7 +41,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * One HTTP "link": an {@link HttpEngine} with its pool and threads, and the GraphQL-over-HTTP
@@ -57,13 +51,17 @@ import java.util.function.Supplier;
 final class HttpConnection implements TransportConnection {
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
     static final String ACCEPT = "application/graphql-response+json, application/json;q=0.9";
-    private static final String GRAPHQL_RESPONSE_JSON = "application/graphql-response+json";
+    /** Streams a successful multipart answer; reads anything else whole. */
+    private static final HttpEngineRequest.ResponseMode MULTIPART = (status, headers) -> status >= 200 && status < 300
+            && HttpResponses.mediaType(headers).equals("multipart/mixed");
     private static final Duration DISCARD_AT_MOST_EVERY = Duration.ofSeconds(1);
-    private static final byte[] NO_BODY = new byte[0];
 
     private final HttpTransport transport;
     private final TransportContext context;
     private final HttpEngine engine;
+    private final HttpResponses responses;
+    /** Delivers the events of streams over HTTP; threads only once a stream is opened. */
+    private final StreamExecutor streamExecutor = new StreamExecutor();
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<TransportClosedException> closed = new CompletableFuture<>();
@@ -76,6 +74,7 @@ final class HttpConnection implements TransportConnection {
         this.transport = transport;
         this.context = context;
         this.engine = transport.engine.newHttpEngine(transport.engineSettings);
+        this.responses = new HttpResponses(context.objectMapper(), context.clock(), transport.redactedUri);
     }
 
     @Override
@@ -88,7 +87,8 @@ final class HttpConnection implements TransportConnection {
         if (!open.get()) {
             return CompletableFuture.failedFuture(notSentClosed());
         }
-        boolean get = transport.getForQueries && call.request().operationType() == OperationType.QUERY;
+        boolean get = transport.getForQueries && call.request().operationType() == OperationType.QUERY
+                && !incremental(call.request());
         Exchange result = new Exchange();
         pending.add(result);
         send(call, get, result);
@@ -145,8 +145,12 @@ final class HttpConnection implements TransportConnection {
                 result.completeExceptionally(asTransportException(Futures.unwrap(failure)));
                 return;
             }
+            if (response.isStreamed()) {
+                mergeParts(response, result);
+                return;
+            }
             if (LOG.isDebugEnabled()) {
-                LOG.debug("<<< {} {} for {}", response.statusCode(), mediaType(response.headers()), request);
+                LOG.debug("<<< {} {} for {}", response.statusCode(), HttpResponses.mediaType(response.headers()), request);
             }
             if (get && (response.statusCode() == 405 || response.statusCode() == 414)) {
                 // The server does not take GET (or not this long a URL): the spec says to use POST.
@@ -161,15 +165,78 @@ final class HttpConnection implements TransportConnection {
         });
     }
 
-    /** A POST of the call; with {@code timeout}, bounded by it on the engine (the probe). */
+    /**
+     * A POST of the call; with {@code timeout}, bounded by it on the engine (the probe). A document
+     * using {@code @defer}/{@code @stream} asks for, and streams, a {@code multipart/mixed} answer.
+     */
     private HttpEngineRequest buildPost(GraphQLCall call, Duration timeout) {
+        boolean incremental = incremental(call.request());
+        return buildPost(call, timeout, incremental ? transport.incrementalHeaders : transport.postHeaders, incremental);
+    }
+
+    private HttpEngineRequest buildPost(GraphQLCall call, Duration timeout, HttpHeaders fixed, boolean multipart) {
         byte[] body = GraphQLJson.writeRequest(context.objectMapper(), call.request());
         HttpEngineRequest.Builder builder = withCommon(HttpEngineRequest.post(transport.uri,
-                HttpEngineRequest.Body.ofBytes(body)), transport.postHeaders, call);
+                HttpEngineRequest.Body.ofBytes(body)), fixed, call);
         if (timeout != null) {
             builder.timeout(timeout);
         }
+        if (multipart) {
+            builder.responseMode(MULTIPART);
+        }
         return builder.build();
+    }
+
+    /** Whether a document may be answered incrementally; a false positive (in a string) only changes Accept. */
+    private static boolean incremental(GraphQLRequest request) {
+        String document = request.document();
+        return document.contains("@defer") || document.contains("@stream");
+    }
+
+    /** Merges the parts of an incremental answer; the call's result is the data once the last part arrived. */
+    private void mergeParts(HttpEngineResponse response, Exchange result) {
+        IncrementalMerge merge = new IncrementalMerge(builder -> builder.httpStatus(response.statusCode())
+                .headers(response.headers()));
+        MultipartReader reader = MultipartReader.read(response, transport.redactedUri, context.objectMapper(),
+                maxPartSize(), new MultipartReader.Sink() {
+                    @Override
+                    public void part(Map<String, Object> json) {
+                        ExecutionResult soFar = merge.apply(json, () -> "The multipart response from " + transport.redactedUri);
+                        if (merge.isFinished()) {
+                            result.complete(soFar); // the closing delimiter may follow; nothing more is needed
+                        }
+                    }
+
+                    @Override
+                    public void end(boolean closed) {
+                        if (merge.isEmpty()) {
+                            result.completeExceptionally(new TransportProtocolException("The multipart response from "
+                                    + transport.redactedUri + " has no part"));
+                        } else if (closed) {
+                            result.complete(merge.snapshot());
+                        } else {
+                            result.completeExceptionally(new TransportConnectionFailedException("The multipart response from "
+                                    + transport.redactedUri + " ended before its last part (hasNext: false) and without its "
+                                    + "closing delimiter; the request may have reached the server", true, null));
+                        }
+                    }
+
+                    @Override
+                    public void failed(RuntimeException failure) {
+                        result.completeExceptionally(failure);
+                    }
+                });
+        if (reader != null) {
+            result.whenComplete((value, failure) -> {
+                if (result.isCancelled()) {
+                    reader.stop();
+                }
+            });
+        }
+    }
+
+    private int maxPartSize() {
+        return (int) Math.min(Integer.MAX_VALUE - 1024, transport.maxResponseSize);
     }
 
     private HttpEngineRequest buildGet(GraphQLCall call) {
@@ -232,131 +299,14 @@ final class HttpConnection implements TransportConnection {
 
     /** Classifies a response as the GraphQL over HTTP specification says (see the transport's Javadoc). */
     private ExecutionResult classify(HttpEngineResponse response) {
-        int status = response.statusCode();
-        byte[] body = response.body().orElse(NO_BODY);
-        String mediaType = mediaType(response.headers());
-        boolean success = status >= 200 && status < 300;
-        boolean graphqlResponseType = mediaType.equals(GRAPHQL_RESPONSE_JSON);
-        boolean json = graphqlResponseType || mediaType.equals("application/json") || mediaType.endsWith("+json");
-
-        if (body.length == 0) {
-            if (success) {
-                throw new TransportProtocolException(what(status) + " has an empty body; a GraphQL response was expected");
-            }
-            throw serverError(status, body, response.headers(), mediaType);
-        }
-        // A graphql-response+json body is a GraphQL response whatever the status; a 2xx one is too,
-        // when labelled JSON or not labelled at all.
-        if (graphqlResponseType || success && (json || mediaType.isEmpty())) {
-            return toResult(status, body, response.headers());
-        }
-        if (success) {
-            throw new TransportProtocolException(what(status) + " has Content-Type '" + mediaType
-                    + "', not a GraphQL JSON response; received: " + GraphQLJson.excerpt(body));
-        }
-        if (json) {
-            // A non-2xx JSON body may be a GraphQL request error, or a proxy's own JSON.
-            try {
-                ExecutionResult result = toResult(status, body, response.headers());
-                if (result.hasErrors()) {
-                    return result;
-                }
-            } catch (TransportProtocolException notGraphQL) {
-                // fall through: report the status, which says more than the parse failure
-            }
-        }
-        throw serverError(status, body, response.headers(), mediaType);
-    }
-
-    private ExecutionResult toResult(int status, byte[] body, HttpHeaders headers) {
-        Supplier<String> what = () -> what(status); // built only for an error message
-        Map<String, Object> parsed = GraphQLJson.readObject(context.objectMapper(), body, 0, body.length, what);
-        return GraphQLJson.toResult(parsed, what).httpStatus(status).headers(headers).build();
-    }
-
-    /** The subject of error messages; only built when one is. */
-    private String what(int status) {
-        return "The HTTP " + status + " response from " + transport.redactedUri;
-    }
-
-    private TransportServerException serverError(int status, byte[] body, HttpHeaders headers, String mediaType) {
-        Duration retryAfter = retryAfter(headers);
-        StringBuilder message = new StringBuilder("HTTP ").append(status).append(" from ")
-                .append(transport.redactedUri).append(", not a GraphQL response");
-        if (!mediaType.isEmpty()) {
-            message.append(" (").append(mediaType).append(')');
-        }
-        message.append(": ").append(TransportFailures.statusHint(status, retryAfter)).append(". Body: ")
-                .append(GraphQLJson.excerpt(body));
-        return new TransportServerException(message.toString(), status, body.length == 0 ? "" : GraphQLJson.excerpt(body),
-                retryAfter, headers.map());
-    }
-
-    private Duration retryAfter(HttpHeaders headers) {
-        String value = headers.firstValue("Retry-After").map(String::trim).orElse(null);
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Instant when = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                Duration delay = Duration.between(context.clock().instant(), when);
-                return delay.isNegative() ? Duration.ZERO : delay;
-            } catch (DateTimeParseException notADate) {
-                return null;
-            }
-        }
-    }
-
-    private static String mediaType(HttpHeaders headers) {
-        // The map's keys compare case-insensitively; firstValue would go through a stream for the same.
-        List<String> values = headers.map().get("Content-Type");
-        String contentType = values == null || values.isEmpty() ? "" : values.get(0);
-        int parameters = contentType.indexOf(';');
-        return (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
+        return responses.classify(response.statusCode(), response.headers(), response.body().orElse(null));
     }
 
     private RuntimeException asTransportException(Throwable failure) {
-        if (failure instanceof JgqlException || failure instanceof CancellationException) {
-            return (RuntimeException) failure;
-        }
-        if (!open.get()) {
+        if (!(failure instanceof JgqlException || failure instanceof CancellationException) && !open.get()) {
             return closedInFlight();
         }
-        String where = transport.redactedUri;
-        if (failure instanceof IllegalArgumentException invalid) {
-            // the engine refused to build the request, e.g. a header it does not let applications set
-            return new TransportException("The HTTP request to " + where + " could not be built (" + invalid.getMessage()
-                    + "); nothing was sent", invalid);
-        }
-        ResponseTooLargeException tooLarge = causeOfType(failure, ResponseTooLargeException.class);
-        if (tooLarge != null) {
-            return new TransportProtocolException("The response from " + where + " is larger than maxResponseSize ("
-                    + tooLarge.limit() + " bytes); it was not read and the connection was closed. Raise "
-                    + "HttpTransport.Builder.maxResponseSize or ask for less data", failure);
-        }
-        return switch (TransportFailures.stage(failure)) {
-            case CONNECT -> new TransportConnectionFailedException(TransportFailures.connectFailure(failure, where,
-                    transport.engineSettings.connectTimeout(), "the request was not sent"), false, failure);
-            case TIMEOUT -> new TransportConnectionFailedException("No response from " + where
-                    + " within the request timeout of " + transport.requestTimeout.toMillis()
-                    + " ms; the request may have been applied", true, failure);
-            case EXCHANGE -> new TransportConnectionFailedException("The connection to " + where
-                    + " failed during the exchange (" + TransportFailures.describe(failure)
-                    + "); the request may have reached the server", true, failure);
-        };
-    }
-
-    /** Engines may wrap their failures (the JDK's send does, as a cause): look down the causes. */
-    private static <T extends Throwable> T causeOfType(Throwable failure, Class<T> type) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return type.cast(cause);
-            }
-        }
-        return null;
+        return responses.asTransportException(failure, transport.engineSettings.connectTimeout(), transport.requestTimeout);
     }
 
     private TransportClosedException closedByClient() {
@@ -375,8 +325,78 @@ final class HttpConnection implements TransportConnection {
 
     @Override
     public Flow.Publisher<ExecutionResult> subscribe(GraphQLRequest request) {
-        return FailedPublisher.of(new JgqlUsageException("The HTTP transport cannot carry subscriptions: use a "
-                + "WebSocketTransport, or give the client one with Client.Builder.subscriptionTransport, for " + request));
+        return subscribe(GraphQLCall.of(request));
+    }
+
+    /**
+     * A stream over HTTP: a subscription as Apollo's multipart subscription (when
+     * {@link HttpTransport.Builder#multipartSubscriptions} is on), a query or mutation as its
+     * results, one per part for {@code @defer}/{@code @stream} (the merged data so far).
+     */
+    @Override
+    public Flow.Publisher<ExecutionResult> subscribe(GraphQLCall call) {
+        GraphQLRequest request = call.request();
+        boolean subscription = request.operationType() == OperationType.SUBSCRIPTION;
+        if (subscription && !transport.multipartSubscriptions) {
+            return FailedPublisher.of(new JgqlUsageException("The HTTP transport cannot carry subscriptions: use a "
+                    + "WebSocketTransport or an SseTransport, or give the client one with Client.Builder.subscriptionTransport "
+                    + "(or turn on HttpTransport.Builder.multipartSubscriptions for Apollo Router's multipart protocol), for "
+                    + request));
+        }
+        return subscriber -> new HttpStream(this, call, subscription, subscriber).open();
+    }
+
+    // what HttpStream needs of its connection
+
+    HttpEngine engine() {
+        return engine;
+    }
+
+    boolean isClosedNow() {
+        return !open.get();
+    }
+
+    java.util.concurrent.Executor streamExecutor() {
+        return streamExecutor.get();
+    }
+
+    HttpEngineRequest streamRequest(GraphQLCall call, boolean subscription) {
+        if (subscription) {
+            return buildPost(call, null, transport.subscriptionHeaders, true);
+        }
+        return buildPost(call, null);
+    }
+
+    ExecutionResult classifyWhole(HttpEngineResponse response) {
+        return classify(response);
+    }
+
+    RuntimeException failureOf(Throwable failure) {
+        return asTransportException(failure);
+    }
+
+    String where() {
+        return transport.redactedUri;
+    }
+
+    com.fasterxml.jackson.databind.ObjectMapper objectMapper() {
+        return context.objectMapper();
+    }
+
+    int partLimit() {
+        return maxPartSize();
+    }
+
+    void track(CompletableFuture<?> stream) {
+        pending.add(stream);
+        stream.whenComplete((value, failure) -> pending.remove(stream));
+        if (!open.get()) {
+            stream.completeExceptionally(closedInFlight());
+        }
+    }
+
+    TransportConnectionFailedException notSent() {
+        return notSentClosed();
     }
 
     /** An execute timed out: the pooled connections may be dead (a half-open outage); open new ones from now on. */
@@ -455,6 +475,7 @@ final class HttpConnection implements TransportConnection {
             request.completeExceptionally(inFlight);
         }
         closed.complete(closedByClient());
+        streamExecutor.shutdown();
         return engine.close();
     }
 }

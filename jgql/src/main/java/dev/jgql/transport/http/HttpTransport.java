@@ -51,6 +51,11 @@ import static dev.jgql.internal.Checks.positive;
  */
 public final class HttpTransport implements Transport {
     private static final Set<String> RESERVED_HEADERS = Set.of("accept", "content-type");
+    /** What a request whose document uses {@code @defer}/{@code @stream} accepts by default (both formats in use, then JSON). */
+    public static final String INCREMENTAL_ACCEPT = "multipart/mixed; incrementalSpec=v0.2, multipart/mixed; "
+            + "deferSpec=20220824, application/graphql-response+json, application/json;q=0.9";
+    /** What a multipart subscription accepts: Apollo's protocol, or one JSON result. */
+    static final String SUBSCRIPTION_ACCEPT = "multipart/mixed;subscriptionSpec=1.0, application/json";
     private static final GraphQLRequest DEFAULT_PROBE = Gql.gql("query jgqlProbe { __typename }", "jgqlProbe");
     /** How long a probe may wait for its answer once connected: {@code __typename} needs no more. */
     private static final Duration PROBE_ANSWER_TIME = Duration.ofSeconds(5);
@@ -68,6 +73,10 @@ public final class HttpTransport implements Transport {
     /** Every header of a POST, and of a GET, but the header supplier's: computed once, shared by every request. */
     final HttpHeaders postHeaders;
     final HttpHeaders getHeaders;
+    /** The headers of a POST whose document uses {@code @defer} or {@code @stream}, and of a multipart subscription. */
+    final HttpHeaders incrementalHeaders;
+    final HttpHeaders subscriptionHeaders;
+    final boolean multipartSubscriptions;
 
     private HttpTransport(Builder builder) {
         this.uri = builder.uri;
@@ -90,6 +99,11 @@ public final class HttpTransport implements Transport {
         // A CSRF-guarded server (Apollo) refuses a GET without a preflight header; others ignore it.
         this.getHeaders = fixedHeaders(builder.headers, "Accept", HttpConnection.ACCEPT, "Apollo-Require-Preflight", "true");
         this.postHeaders = fixedHeaders(builder.headers, "Accept", HttpConnection.ACCEPT, "Content-Type", "application/json");
+        this.incrementalHeaders = fixedHeaders(builder.headers, "Accept", builder.incrementalAccept,
+                "Content-Type", "application/json");
+        this.subscriptionHeaders = fixedHeaders(builder.headers, "Accept", SUBSCRIPTION_ACCEPT,
+                "Content-Type", "application/json");
+        this.multipartSubscriptions = builder.multipartSubscriptions;
     }
 
     private static HttpHeaders fixedHeaders(Map<String, String> configured, String... protocol) {
@@ -170,6 +184,8 @@ public final class HttpTransport implements Transport {
         private Engine engine = JdkEngine.create();
         private boolean engineSupplied;
         private HttpClient httpClient;
+        private String incrementalAccept = INCREMENTAL_ACCEPT;
+        private boolean multipartSubscriptions;
 
         private Builder(URI uri) {
             this.uri = Checks.endpoint(uri, "An HTTP transport", "for ws:// use WebSocketTransport", "http", "https");
@@ -309,6 +325,37 @@ public final class HttpTransport implements Transport {
          */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+            return this;
+        }
+
+        /**
+         * The {@code Accept} header of a request whose document uses {@code @defer} or
+         * {@code @stream}. Servers answer such a request incrementally as {@code multipart/mixed}
+         * (both payload formats in use are merged: {@code execute} returns the final data, a
+         * subscription to the query emits the data so far after each part), or with one JSON result.
+         * Apollo Server wants {@code incrementalSpec=v0.2} or {@code deferSpec=20220824} named;
+         * Yoga takes the first type listed. Default {@link #INCREMENTAL_ACCEPT}.
+         */
+        public Builder incrementalAccept(String accept) {
+            Objects.requireNonNull(accept, "accept");
+            if (accept.isBlank() || accept.chars().anyMatch(c -> c == '\r' || c == '\n')) {
+                throw new IllegalArgumentException("incrementalAccept must be a non-blank header value: " + accept);
+            }
+            this.incrementalAccept = accept;
+            return this;
+        }
+
+        /**
+         * Whether subscriptions go over HTTP as multipart responses, Apollo Router's protocol
+         * ({@code multipart/mixed;subscriptionSpec=1.0}: a part per event, {@code {}} heartbeats,
+         * transport errors in the payload ending the stream with a
+         * {@link dev.jgql.TransportQueryException}). A stream that breaks ends with a
+         * {@link dev.jgql.TransportClosedException}, as over a WebSocket. Default {@code false}:
+         * subscribing through an HTTP transport fails with {@link dev.jgql.JgqlUsageException},
+         * because most servers take subscriptions over WebSocket or SSE only.
+         */
+        public Builder multipartSubscriptions(boolean multipartSubscriptions) {
+            this.multipartSubscriptions = multipartSubscriptions;
             return this;
         }
 
