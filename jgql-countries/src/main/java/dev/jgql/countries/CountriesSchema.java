@@ -4,6 +4,8 @@ import dev.jgql.countries.CountriesData.Continent;
 import dev.jgql.countries.CountriesData.Country;
 import dev.jgql.countries.CountriesData.Language;
 import graphql.GraphQL;
+import graphql.execution.preparsed.persisted.ApolloPersistedQuerySupport;
+import graphql.execution.preparsed.persisted.InMemoryPersistedQueryCache;
 import graphql.GraphQLContext;
 import graphql.TypeResolutionEnvironment;
 import graphql.execution.CoercedVariables;
@@ -106,7 +108,13 @@ final class CountriesSchema {
             .dataFetcher("native", env -> env.<Language>getSource().nativeName()))
         .build();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(typeDefinitions(), wiring);
-    return GraphQL.newGraphQL(schema).build();
+    // Automatic persisted queries (Apollo's protocol): a hash the server has not seen is answered
+    // PersistedQueryNotFound, a hash sent with a document it does not match PersistedQueryIdInvalid.
+    // Unbounded, as befits a test backend with a fixed set of clients.
+    return GraphQL.newGraphQL(schema)
+        .preparsedDocumentProvider(new ApolloPersistedQuerySupport(
+            InMemoryPersistedQueryCache.newInMemoryPersistedQueryCache().build()))
+        .build();
   }
 
   private static TypeDefinitionRegistry typeDefinitions() {

@@ -18,10 +18,12 @@ import java.util.List;
  * @param attemptInterceptors   once per attempt, in order
  * @param schemas               the schema the client knows or fetches
  * @param schemaStep            validation and custom scalars, after the interceptors; null if none
+ * @param persistedQueryStep    persisted queries, last of the head (it sends the request as the steps before left it); null if off
  */
 public record ClientConfig(Transport transport, Transport subscriptionTransport, Duration executeTimeout, Clock clock,
         ObjectMapper objectMapper, List<GraphQLInterceptor> interceptors, List<GraphQLInterceptor> attemptInterceptors,
-        Events events, CallOptions defaultCallOptions, SchemaSource schemas, GraphQLInterceptor schemaStep) {
+        Events events, CallOptions defaultCallOptions, SchemaSource schemas, GraphQLInterceptor schemaStep,
+        GraphQLInterceptor persistedQueryStep) {
 
     public ClientConfig {
         interceptors = List.copyOf(interceptors);
@@ -47,9 +49,10 @@ public record ClientConfig(Transport transport, Transport subscriptionTransport,
 
     /**
      * The steps every session starts its chains with: events (when someone listens), the
-     * interceptors, then the schema step (so it validates the request as the interceptors left it).
+     * interceptors, then the schema step (so it validates the request as the interceptors left it),
+     * then persisted queries (which hash the document as it will be sent).
      */
     List<GraphQLInterceptor> head() {
-        return Pipeline.steps(events.enabled() ? new EventsStep(events) : null, interceptors, schemaStep);
+        return Pipeline.steps(events.enabled() ? new EventsStep(events) : null, interceptors, schemaStep, persistedQueryStep);
     }
 }

@@ -14,6 +14,7 @@ import dev.jgql.TransportServerException;
 import dev.jgql.engine.HttpEngine;
 import dev.jgql.engine.HttpEngineRequest;
 import dev.jgql.engine.HttpEngineResponse;
+import dev.jgql.internal.CallAttributes;
 import dev.jgql.internal.FailedPublisher;
 import dev.jgql.internal.Futures;
 import dev.jgql.transport.TransportConnection;
@@ -87,7 +88,8 @@ final class HttpConnection implements TransportConnection {
         if (!open.get()) {
             return CompletableFuture.failedFuture(notSentClosed());
         }
-        boolean get = transport.getForQueries && call.request().operationType() == OperationType.QUERY
+        boolean get = (transport.getForQueries || CallAttributes.httpGet(call))
+                && call.request().operationType() == OperationType.QUERY
                 && !incremental(call.request());
         Exchange result = new Exchange();
         pending.add(result);
@@ -175,7 +177,7 @@ final class HttpConnection implements TransportConnection {
     }
 
     private HttpEngineRequest buildPost(GraphQLCall call, Duration timeout, HttpHeaders fixed, boolean multipart) {
-        byte[] body = GraphQLJson.writeRequest(context.objectMapper(), call.request());
+        byte[] body = GraphQLJson.writeRequest(context.objectMapper(), call.request(), CallAttributes.withDocument(call));
         HttpEngineRequest.Builder builder = withCommon(HttpEngineRequest.post(transport.uri,
                 HttpEngineRequest.Body.ofBytes(body)), fixed, call);
         if (timeout != null) {
@@ -242,7 +244,9 @@ final class HttpConnection implements TransportConnection {
     private HttpEngineRequest buildGet(GraphQLCall call) {
         GraphQLRequest request = call.request();
         StringBuilder query = new StringBuilder(transport.uri.getRawQuery() == null ? "" : transport.uri.getRawQuery());
-        appendParameter(query, "query", request.document());
+        if (CallAttributes.withDocument(call)) {
+            appendParameter(query, "query", request.document());
+        }
         if (request.operationName().isPresent()) {
             appendParameter(query, "operationName", request.operationName().get());
         }
