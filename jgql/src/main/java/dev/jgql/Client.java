@@ -73,7 +73,8 @@ public final class Client implements AutoCloseable {
                 builder.attemptInterceptors, Events.of(builder.eventListener, builder.clock), builder.defaultCallOptions,
                 schemas, ClientConfig.schemaStep(schemas, builder.validateRequests, builder.serializeVariables,
                         builder.parseResults, builder.objectMapper),
-                builder.persistedQueries == null ? null : new PersistedQueryStep(builder.persistedQueries));
+                builder.persistedQueries == null ? null : new PersistedQueryStep(builder.persistedQueries),
+                builder.batching);
         this.scheduler = new SchedulerLease(builder.scheduler);
     }
 
@@ -259,6 +260,7 @@ public final class Client implements AutoCloseable {
         private boolean serializeVariables = true;
         private boolean parseResults = true;
         private PersistedQueries persistedQueries;
+        private Batching batching;
 
         private Builder() {
         }
@@ -370,6 +372,17 @@ public final class Client implements AutoCloseable {
          */
         public Builder persistedQueries(PersistedQueries persistedQueries) {
             this.persistedQueries = Objects.requireNonNull(persistedQueries, "persistedQueries");
+            return this;
+        }
+
+        /**
+         * Automatic batching: queries and mutations started within an interval go to the server as
+         * one HTTP request (see {@link Batching}); each caller still gets its own answer. Over
+         * transports other than HTTP each call goes on its own. Explicit batches
+         * ({@link AsyncSession#executeBatch}) need no setting. Default: off.
+         */
+        public Builder batching(Batching batching) {
+            this.batching = Objects.requireNonNull(batching, "batching");
             return this;
         }
 

@@ -19,11 +19,12 @@ import java.util.List;
  * @param schemas               the schema the client knows or fetches
  * @param schemaStep            validation and custom scalars, after the interceptors; null if none
  * @param persistedQueryStep    persisted queries, last of the head (it sends the request as the steps before left it); null if off
+ * @param batching              automatic batching, or null
  */
 public record ClientConfig(Transport transport, Transport subscriptionTransport, Duration executeTimeout, Clock clock,
         ObjectMapper objectMapper, List<GraphQLInterceptor> interceptors, List<GraphQLInterceptor> attemptInterceptors,
         Events events, CallOptions defaultCallOptions, SchemaSource schemas, GraphQLInterceptor schemaStep,
-        GraphQLInterceptor persistedQueryStep) {
+        GraphQLInterceptor persistedQueryStep, dev.jgql.Batching batching) {
 
     public ClientConfig {
         interceptors = List.copyOf(interceptors);
@@ -40,6 +41,15 @@ public record ClientConfig(Transport transport, Transport subscriptionTransport,
             return null;
         }
         return new SchemaStep(schemas, validate, serializeVariables, parseResults, applicationMapper);
+    }
+
+    /**
+     * The step that batches a session's calls (explicit batches, and automatic ones when
+     * configured), after the head; null when the transport cannot carry batches, so that each
+     * call of a batch goes on its own.
+     */
+    GraphQLInterceptor batchStep(java.util.concurrent.ScheduledExecutorService scheduler) {
+        return transport instanceof dev.jgql.transport.http.HttpTransport ? new BatchStep(batching, scheduler) : null;
     }
 
     /** Whether subscriptions have a link of their own. */

@@ -88,6 +88,12 @@ final class HttpConnection implements TransportConnection {
         if (!open.get()) {
             return CompletableFuture.failedFuture(notSentClosed());
         }
+        List<GraphQLCall> batch = CallAttributes.batch(call);
+        if (batch != null) {
+            CompletableFuture<ExecutionResult> answer = HttpBatch.send(this, call, batch);
+            track(answer);
+            return answer;
+        }
         boolean get = (transport.getForQueries || CallAttributes.httpGet(call))
                 && call.request().operationType() == OperationType.QUERY
                 && !incremental(call.request());
@@ -369,6 +375,15 @@ final class HttpConnection implements TransportConnection {
             return buildPost(call, null, transport.subscriptionHeaders, true);
         }
         return buildPost(call, null);
+    }
+
+    /** A POST of this body (a batch, a multipart upload) with the call's headers and these fixed ones. */
+    HttpEngineRequest post(GraphQLCall call, HttpEngineRequest.Body body, HttpHeaders fixed) {
+        return withCommon(HttpEngineRequest.post(transport.uri, body), fixed, call).build();
+    }
+
+    HttpHeaders postHeaders() {
+        return transport.postHeaders;
     }
 
     ExecutionResult classifyWhole(HttpEngineResponse response) {
