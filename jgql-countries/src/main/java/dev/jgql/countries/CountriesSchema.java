@@ -85,13 +85,16 @@ final class CountriesSchema {
             }))
         .type("Mutation", type -> type
             .dataFetcher("increment", env -> Math.toIntExact(
-                ledger.increment(env.getArgument("by"), env.getArgument("requestId")))))
+                ledger.increment(env.getArgument("by"), env.getArgument("requestId"))))
+            .dataFetcher("storeFile", env -> env.getArgument("file"))
+            .dataFetcher("storeFiles", env -> env.getArgument("files")))
         .type("Subscription", type -> type
             .dataFetcher("countdown", env -> new Countdown(
                 vertx.getOrCreateContext(), env.getArgument("from"), env.<Integer>getArgument("intervalMs"),
                 activeCountdowns)))
         .scalar(DATE_TIME)
         .scalar(BIG_DECIMAL)
+        .scalar(UPLOAD)
         .type("Place", type -> type.typeResolver(CountriesSchema::typeOf))
         .type("SearchResult", type -> type.typeResolver(CountriesSchema::typeOf))
         .type("Continent", type -> type
@@ -137,6 +140,15 @@ final class CountriesSchema {
   /** Exact decimals, written as JSON strings; numbers are accepted as input too. */
   private static final GraphQLScalarType BIG_DECIMAL =
       scalar("BigDecimal", BigDecimal.class, BigDecimal::toPlainString, CountriesSchema::decimal);
+
+  /** A file received by {@link UploadHandler}; only a variable can hold one. */
+  private static final GraphQLScalarType UPLOAD =
+      scalar("Upload", UploadHandler.ReceivedFile.class, UploadHandler.ReceivedFile::fileName, value -> {
+        if (value instanceof UploadHandler.ReceivedFile file) {
+          return file;
+        }
+        throw new IllegalArgumentException("an Upload is a file part of a GraphQL multipart request, not " + value);
+      });
 
   /**
    * A scalar written as a string. {@code parse} takes a variable's JSON value or a literal's value (a string, a

@@ -110,8 +110,10 @@ public final class CountriesServer implements AutoCloseable {
       // user handler) and a protocol-upgrade handler after a body handler. The WebSocket handler passes
       // requests that are not upgrades on to the next route.
       router.route(PATH).handler(GraphQLWSHandler.create(graphQL));
+      // File uploads (GraphQL multipart requests), streamed and digested, never written to disk; a route of their
+      // own because the body must not go through the body handler. Other requests pass on.
+      router.route(PATH).handler(new UploadHandler(graphQL));
       router.route(PATH)
-          // No file uploads: GraphQL multipart requests are not served, and uploads would write to disk.
           .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
           // Server-sent events, @defer over multipart/mixed and multipart subscriptions, chosen by Accept.
           .handler(new StreamingHandler(vertx, graphQL, KEEP_ALIVE_MS))

@@ -49,7 +49,7 @@ final class BatchStep implements GraphQLInterceptor {
 
     @Override
     public CompletableFuture<ExecutionResult> intercept(GraphQLCall call, Chain chain) {
-        if (CallAttributes.batch(call) != null) {
+        if (CallAttributes.batch(call) != null || call.attributes().containsKey(CallAttributes.UPLOADS)) {
             return chain.proceed(call);
         }
         Group group = call.attribute(GROUP, Group.class).orElse(null);

@@ -19,6 +19,8 @@ public final class CallAttributes {
      * The transport answers with {@link #batchResult}.
      */
     public static final String BATCH = "jgql.batch";
+    /** An {@link UploadParts}: the call's files, to go as a GraphQL multipart request (over HTTP only). */
+    public static final String UPLOADS = "jgql.uploads";
     /** Where a batch's answer carries the result of each call, in order. */
     private static final String BATCH_RESULTS = "jgql.batchResults";
 

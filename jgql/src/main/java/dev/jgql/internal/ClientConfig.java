@@ -43,6 +43,11 @@ public record ClientConfig(Transport transport, Transport subscriptionTransport,
         return new SchemaStep(schemas, validate, serializeVariables, parseResults, applicationMapper);
     }
 
+    /** The step that turns a call with uploads into a multipart one; it costs a look at the variables. */
+    private GraphQLInterceptor uploadStep() {
+        return new UploadStep(transport instanceof dev.jgql.transport.http.HttpTransport, transport.toString());
+    }
+
     /**
      * The step that batches a session's calls (explicit batches, and automatic ones when
      * configured), after the head; null when the transport cannot carry batches, so that each
@@ -63,6 +68,6 @@ public record ClientConfig(Transport transport, Transport subscriptionTransport,
      * then persisted queries (which hash the document as it will be sent).
      */
     List<GraphQLInterceptor> head() {
-        return Pipeline.steps(events.enabled() ? new EventsStep(events) : null, interceptors, schemaStep, persistedQueryStep);
+        return Pipeline.steps(events.enabled() ? new EventsStep(events) : null, interceptors, schemaStep, persistedQueryStep, uploadStep());
     }
 }

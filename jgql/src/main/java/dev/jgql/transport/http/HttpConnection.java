@@ -17,6 +17,7 @@ import dev.jgql.engine.HttpEngineResponse;
 import dev.jgql.internal.CallAttributes;
 import dev.jgql.internal.FailedPublisher;
 import dev.jgql.internal.Futures;
+import dev.jgql.internal.UploadParts;
 import dev.jgql.transport.TransportConnection;
 import dev.jgql.transport.TransportContext;
 import dev.jgql.transport.support.GraphQLJson;
@@ -91,6 +92,12 @@ final class HttpConnection implements TransportConnection {
         List<GraphQLCall> batch = CallAttributes.batch(call);
         if (batch != null) {
             CompletableFuture<ExecutionResult> answer = HttpBatch.send(this, call, batch);
+            track(answer);
+            return answer;
+        }
+        UploadParts uploads = call.attribute(CallAttributes.UPLOADS, UploadParts.class).orElse(null);
+        if (uploads != null) {
+            CompletableFuture<ExecutionResult> answer = HttpUpload.send(this, call, uploads);
             track(answer);
             return answer;
         }
