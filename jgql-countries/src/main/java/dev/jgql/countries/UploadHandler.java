@@ -2,6 +2,7 @@ package dev.jgql.countries;
 
 import graphql.ExecutionInput;
 import graphql.GraphQL;
+import graphql.execution.preparsed.persisted.PersistedQuerySupport;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
@@ -101,10 +102,16 @@ final class UploadHandler implements Handler<RoutingContext> {
         }
       }
     }
+    JsonObject extensions = operations.getJsonObject("extensions", new JsonObject());
+    String query = operations.getString("query");
+    if (query == null && extensions.containsKey("persistedQuery")) {
+      query = PersistedQuerySupport.PERSISTED_QUERY_MARKER; // as Vert.x's GraphQLHandler: the hash stands for it
+    }
     ExecutionInput input = ExecutionInput.newExecutionInput()
-        .query(operations.getString("query", ""))
+        .query(query == null ? "" : query)
         .operationName(operations.getString("operationName"))
         .variables(variables)
+        .extensions(extensions.getMap())
         .build();
     graphQL.executeAsync(input).whenComplete((result, failure) -> {
       if (failure != null) {

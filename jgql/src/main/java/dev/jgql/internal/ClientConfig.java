@@ -65,9 +65,10 @@ public record ClientConfig(Transport transport, Transport subscriptionTransport,
     /**
      * The steps every session starts its chains with: events (when someone listens), the
      * interceptors, then the schema step (so it validates the request as the interceptors left it),
-     * then persisted queries (which hash the document as it will be sent).
+     * then uploads (which make a call multipart), then persisted queries (which hash the document as
+     * it will be sent, except in a multipart call: a file is not worth sending twice to save a document).
      */
     List<GraphQLInterceptor> head() {
-        return Pipeline.steps(events.enabled() ? new EventsStep(events) : null, interceptors, schemaStep, persistedQueryStep, uploadStep());
+        return Pipeline.steps(events.enabled() ? new EventsStep(events) : null, interceptors, schemaStep, uploadStep(), persistedQueryStep);
     }
 }

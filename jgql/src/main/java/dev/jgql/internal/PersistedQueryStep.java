@@ -60,7 +60,8 @@ public final class PersistedQueryStep implements GraphQLInterceptor {
         if (settings.isTrusted()) {
             return trusted(call, chain);
         }
-        if (unsupported.get()) {
+        if (unsupported.get() || call.attributes().containsKey(CallAttributes.UPLOADS)) {
+            // A multipart call goes whole: the document is small beside its files, which a retry would send again.
             return chain.proceed(call);
         }
         GraphQLRequest request = call.request();
