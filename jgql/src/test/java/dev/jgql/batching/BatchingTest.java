@@ -2,6 +2,7 @@ package dev.jgql.batching;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jgql.AsyncSession;
+import dev.jgql.BackendTestSupport;
 import dev.jgql.Batching;
 import dev.jgql.BatchingNotSupportedException;
 import dev.jgql.Client;
@@ -15,12 +16,8 @@ import dev.jgql.TestEngines;
 import dev.jgql.TransportConnectionFailedException;
 import dev.jgql.TransportProtocolException;
 import dev.jgql.TransportQueryException;
-import dev.jgql.countries.CountriesServer;
 import dev.jgql.testkit.FakeScheduler;
 import dev.jgql.testkit.ScriptedHttpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -39,36 +36,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Explicit and automatic batches, against the countries backend (batching on) and a scripted server. */
 @Timeout(60)
-class BatchingTest {
+class BatchingTest extends BackendTestSupport {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final GraphQLRequest CONTINENT = gql("query Continent($code: ID!) { continent(code: $code) { name } }");
     private static final GraphQLRequest HELLO = gql("query Hello { hello }");
-    private static CountriesServer backend;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @BeforeAll
-    static void startBackend() {
-        backend = CountriesServer.start(0);
-    }
-
-    @AfterAll
-    static void stopBackend() {
-        backend.close();
-    }
-
-    private <T extends AutoCloseable> T closeLater(T resource) {
-        resources.add(0, resource);
-        return resource;
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
-    }
 
     /** A client that records how many calls each attempt carried (1 for a call on its own). */
     private Client.Builder recording(java.net.URI uri, List<Integer> attempts) {

@@ -1,6 +1,7 @@
 package dev.jgql.persisted;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jgql.BackendTestSupport;
 import dev.jgql.Client;
 import dev.jgql.GraphQLRequest;
 import dev.jgql.JgqlException;
@@ -9,11 +10,7 @@ import dev.jgql.PersistedQueries;
 import dev.jgql.Session;
 import dev.jgql.TestEngines;
 import dev.jgql.TransportProtocolException;
-import dev.jgql.countries.CountriesServer;
 import dev.jgql.testkit.ScriptedHttpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,36 +33,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Automatic persisted queries and trusted documents, against the countries backend and a scripted server. */
 @Timeout(60)
-class PersistedQueriesTest {
+class PersistedQueriesTest extends BackendTestSupport {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NOT_FOUND = "{\"errors\":[{\"message\":\"PersistedQueryNotFound\","
             + "\"extensions\":{\"code\":\"PERSISTED_QUERY_NOT_FOUND\"}}]}";
-    private static CountriesServer backend;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @BeforeAll
-    static void startBackend() {
-        backend = CountriesServer.start(0);
-    }
-
-    @AfterAll
-    static void stopBackend() {
-        backend.close();
-    }
-
-    private <T extends AutoCloseable> T closeLater(T resource) {
-        resources.add(0, resource);
-        return resource;
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
-    }
 
     /** What each attempt put on the wire: whether the document went with it, and the persisted-query extension. */
     private record Sent(boolean withDocument, boolean get, Object persistedQuery) {

@@ -1,6 +1,7 @@
 package dev.jgql.upload;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jgql.BackendTestSupport;
 import dev.jgql.Client;
 import dev.jgql.GraphQLRequest;
 import dev.jgql.JgqlUsageException;
@@ -10,12 +11,8 @@ import dev.jgql.Session;
 import dev.jgql.TestEngines;
 import dev.jgql.TransportException;
 import dev.jgql.Upload;
-import dev.jgql.countries.CountriesServer;
 import dev.jgql.testkit.ChaosProxy;
 import dev.jgql.testkit.ScriptedHttpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,39 +40,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** File uploads (the GraphQL multipart request spec) against the countries backend, a scripted server and a chaos proxy. */
 @Timeout(60)
-class UploadTest {
+class UploadTest extends BackendTestSupport {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final GraphQLRequest STORE = gql(
             "mutation Store($file: Upload!) { storeFile(file: $file) { fileName contentType size sha256 } }");
     private static final GraphQLRequest STORE_ALL = gql(
             "mutation StoreAll($files: [Upload!]!) { storeFiles(files: $files) { fileName size sha256 } }");
-    private static CountriesServer backend;
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @BeforeAll
-    static void startBackend() {
-        backend = CountriesServer.start(0);
-    }
-
-    @AfterAll
-    static void stopBackend() {
-        backend.close();
-    }
-
-    private <T extends AutoCloseable> T closeLater(T resource) {
-        resources.add(0, resource);
-        return resource;
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
-    }
 
     private Client client(java.net.URI uri) {
         return closeLater(Client.builder().transport(TestEngines.http(uri).build()).build());

@@ -12,7 +12,6 @@ import dev.jgql.TransportServerException;
 import dev.jgql.engine.HttpEngineRequest;
 import dev.jgql.engine.HttpEngineResponse;
 import dev.jgql.internal.CallAttributes;
-import dev.jgql.internal.Futures;
 import dev.jgql.transport.support.GraphQLJson;
 
 import java.io.ByteArrayOutputStream;
@@ -42,26 +41,8 @@ final class HttpBatch {
                     : new TransportException("Could not build the HTTP request for a batch of " + members.size()
                     + " requests: " + e.getMessage(), e));
         }
-        CompletableFuture<HttpEngineResponse> exchange = connection.engine().execute(request);
-        CompletableFuture<ExecutionResult> answer = new CompletableFuture<>() {
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                exchange.cancel(true);
-                return super.cancel(mayInterruptIfRunning);
-            }
-        };
-        exchange.whenComplete((response, failure) -> {
-            if (failure != null) {
-                answer.completeExceptionally(connection.failureOf(Futures.unwrap(failure)));
-                return;
-            }
-            try {
-                answer.complete(CallAttributes.batchResult(read(connection, response, members.size())));
-            } catch (RuntimeException e) {
-                answer.completeExceptionally(e);
-            }
-        });
-        return answer;
+        return BodyExchange.send(connection, request,
+                response -> CallAttributes.batchResult(read(connection, response, members.size())), () -> null);
     }
 
     private static byte[] write(ObjectMapper mapper, List<GraphQLCall> members) {

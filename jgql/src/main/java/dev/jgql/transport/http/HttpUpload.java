@@ -5,9 +5,7 @@ import dev.jgql.ExecutionResult;
 import dev.jgql.GraphQLCall;
 import dev.jgql.TransportException;
 import dev.jgql.engine.HttpEngineRequest;
-import dev.jgql.engine.HttpEngineResponse;
 import dev.jgql.internal.CallAttributes;
-import dev.jgql.internal.Futures;
 import dev.jgql.internal.UploadParts;
 import dev.jgql.transport.support.GraphQLJson;
 
@@ -47,28 +45,7 @@ final class HttpUpload {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<HttpEngineResponse> exchange = connection.engine().execute(request);
-        CompletableFuture<ExecutionResult> answer = new CompletableFuture<>() {
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                exchange.cancel(true);
-                return super.cancel(mayInterruptIfRunning);
-            }
-        };
-        exchange.whenComplete((response, failure) -> {
-            if (failure != null) {
-                TransportException unreadable = body.sourceFailure();
-                answer.completeExceptionally(unreadable != null ? unreadable
-                        : connection.failureOf(Futures.unwrap(failure)));
-                return;
-            }
-            try {
-                answer.complete(connection.classifyWhole(response));
-            } catch (RuntimeException e) {
-                answer.completeExceptionally(e);
-            }
-        });
-        return answer;
+        return BodyExchange.send(connection, request, connection::classifyWhole, body::sourceFailure);
     }
 
     /** The POST headers with the multipart type, and the preflight headers unless the application set its own. */

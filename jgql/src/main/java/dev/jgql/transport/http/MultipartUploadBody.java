@@ -3,6 +3,7 @@ package dev.jgql.transport.http;
 import dev.jgql.JgqlUsageException;
 import dev.jgql.TransportException;
 import dev.jgql.Upload;
+import dev.jgql.internal.FailedPublisher;
 import dev.jgql.internal.UploadParts;
 
 import java.io.IOException;
@@ -132,16 +133,8 @@ final class MultipartUploadBody implements Flow.Publisher<ByteBuffer> {
     public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
         if (!subscribed.compareAndSet(false, true)) {
             // Read once: a request that is sent again gets a new body from the call's uploads.
-            subscriber.onSubscribe(new Flow.Subscription() {
-                @Override
-                public void request(long n) {
-                }
-
-                @Override
-                public void cancel() {
-                }
-            });
-            subscriber.onError(new IllegalStateException("A multipart upload body can be sent once"));
+            FailedPublisher.<ByteBuffer>of(new IllegalStateException("A multipart upload body can be sent once"))
+                    .subscribe(subscriber);
             return;
         }
         subscriber.onSubscribe(new Reading(subscriber));
