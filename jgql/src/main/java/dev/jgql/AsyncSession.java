@@ -117,6 +117,52 @@ public interface AsyncSession {
     CompletableFuture<ExecutionResult> executeForResult(GraphQLRequest request, CallOptions options);
 
     /**
+     * Runs queries and mutations as one batch: over HTTP one request carrying a JSON array (the
+     * server must accept batches, else the future fails with {@link BatchingNotSupportedException}),
+     * over other transports one call after another. The future completes with each request's
+     * result, in order; a result with GraphQL errors is returned like the others and fails nothing.
+     * It completes exceptionally when the batch got no answer, with the failure of the batch (the
+     * permanent session retries a batch as a whole, and one holding a mutation under the rules for
+     * mutations), or with a local failure of one request (validation), in request order. Each
+     * request still passes the client's interceptors on its own.
+     *
+     * <pre>{@code
+     * List<ExecutionResult> results = session.executeBatch(List.of(
+     *     continent.withVariables(Map.of("code", "EU")),
+     *     continent.withVariables(Map.of("code", "AF")))).join();
+     * }</pre>
+     *
+     * @param requests the requests, queries and mutations
+     * @return their results, in the same order
+     */
+    default CompletableFuture<java.util.List<ExecutionResult>> executeBatch(java.util.List<GraphQLRequest> requests) {
+        return executeBatch(requests, CallOptions.none());
+    }
+
+    /**
+     * {@link #executeBatch(java.util.List)} with options for the batch (its timeout, deadline and
+     * headers; {@link CallOptions.Builder#idempotent} says its mutations may be repeated). Default:
+     * the requests one after another, for sessions that cannot batch.
+     *
+     * @param requests the requests
+     * @param options  the options of the batch
+     * @return their results, in the same order
+     */
+    default CompletableFuture<java.util.List<ExecutionResult>> executeBatch(java.util.List<GraphQLRequest> requests,
+            CallOptions options) {
+        java.util.Objects.requireNonNull(options, "options");
+        CompletableFuture<java.util.List<ExecutionResult>> results =
+                CompletableFuture.completedFuture(new java.util.ArrayList<>(requests.size()));
+        for (GraphQLRequest request : java.util.List.copyOf(requests)) {
+            results = results.thenCompose(done -> executeForResult(request, options).thenApply(result -> {
+                done.add(result);
+                return done;
+            }));
+        }
+        return results.thenApply(java.util.List::copyOf);
+    }
+
+    /**
      * Starts a subscription and publishes each event's {@code data}. An event with GraphQL errors
      * ends the stream with {@link TransportQueryException} and stops the operation on the server
      * (as gql does); use {@link #subscribeForResults} to receive such events and keep going. A

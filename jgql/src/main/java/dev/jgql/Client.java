@@ -7,6 +7,7 @@ import dev.jgql.internal.ClientConfig;
 import dev.jgql.internal.ConnectedSession;
 import dev.jgql.internal.Events;
 import dev.jgql.internal.Futures;
+import dev.jgql.internal.PersistedQueryStep;
 import dev.jgql.internal.ReconnectingSessionImpl;
 import dev.jgql.internal.SchedulerLease;
 import dev.jgql.internal.SchemaSource;
@@ -71,7 +72,9 @@ public final class Client implements AutoCloseable {
                 builder.objectMapper == null ? GraphQLJson.defaultMapper() : builder.objectMapper, builder.interceptors,
                 builder.attemptInterceptors, Events.of(builder.eventListener, builder.clock), builder.defaultCallOptions,
                 schemas, ClientConfig.schemaStep(schemas, builder.validateRequests, builder.serializeVariables,
-                        builder.parseResults, builder.objectMapper));
+                        builder.parseResults, builder.objectMapper),
+                builder.persistedQueries == null ? null : new PersistedQueryStep(builder.persistedQueries),
+                builder.batching);
         this.scheduler = new SchedulerLease(builder.scheduler);
     }
 
@@ -256,6 +259,8 @@ public final class Client implements AutoCloseable {
         private boolean validateRequests = true;
         private boolean serializeVariables = true;
         private boolean parseResults = true;
+        private PersistedQueries persistedQueries;
+        private Batching batching;
 
         private Builder() {
         }
@@ -344,6 +349,40 @@ public final class Client implements AutoCloseable {
          */
         public Builder parseResults(boolean parseResults) {
             this.parseResults = parseResults;
+            return this;
+        }
+
+        /**
+         * Whether queries and mutations go as automatic persisted queries: the SHA-256 hash of the
+         * document first, the document itself only when the server asks for it (see
+         * {@link PersistedQueries#automatic()}). Default {@code false}.
+         */
+        public Builder persistedQueries(boolean persistedQueries) {
+            this.persistedQueries = persistedQueries ? PersistedQueries.automatic() : null;
+            return this;
+        }
+
+        /**
+         * Persisted queries with these settings: automatic (optionally as GET for hashed queries)
+         * or trusted documents from a manifest. Default: off.
+         *
+         * <pre>{@code
+         * .persistedQueries(PersistedQueries.automatic().useGetForHashedQueries(true))
+         * }</pre>
+         */
+        public Builder persistedQueries(PersistedQueries persistedQueries) {
+            this.persistedQueries = Objects.requireNonNull(persistedQueries, "persistedQueries");
+            return this;
+        }
+
+        /**
+         * Automatic batching: queries and mutations started within an interval go to the server as
+         * one HTTP request (see {@link Batching}); each caller still gets its own answer. Over
+         * transports other than HTTP each call goes on its own. Explicit batches
+         * ({@link AsyncSession#executeBatch}) need no setting. Default: off.
+         */
+        public Builder batching(Batching batching) {
+            this.batching = Objects.requireNonNull(batching, "batching");
             return this;
         }
 

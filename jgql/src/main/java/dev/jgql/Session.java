@@ -141,6 +141,22 @@ public interface Session extends AutoCloseable {
         return dev.jgql.internal.Futures.await(async().fetchSchema());
     }
 
+    /**
+     * Runs queries and mutations as one batch and waits for their results, in order: see
+     * {@link AsyncSession#executeBatch(java.util.List)}. A result with GraphQL errors is returned
+     * like the others.
+     *
+     * <pre>{@code
+     * List<ExecutionResult> results = session.executeBatch(List.of(europe, africa));
+     * }</pre>
+     *
+     * @throws TransportException when the batch got no answer ({@link BatchingNotSupportedException}
+     *                            when the server does not take batches)
+     */
+    default java.util.List<ExecutionResult> executeBatch(java.util.List<GraphQLRequest> requests) {
+        return dev.jgql.internal.Futures.await(async().executeBatch(requests));
+    }
+
     /** The same session seen through its non-blocking API. */
     AsyncSession async();
 

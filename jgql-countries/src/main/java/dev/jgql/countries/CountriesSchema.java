@@ -4,6 +4,8 @@ import dev.jgql.countries.CountriesData.Continent;
 import dev.jgql.countries.CountriesData.Country;
 import dev.jgql.countries.CountriesData.Language;
 import graphql.GraphQL;
+import graphql.execution.preparsed.persisted.ApolloPersistedQuerySupport;
+import graphql.execution.preparsed.persisted.InMemoryPersistedQueryCache;
 import graphql.GraphQLContext;
 import graphql.TypeResolutionEnvironment;
 import graphql.execution.CoercedVariables;
@@ -83,13 +85,16 @@ final class CountriesSchema {
             }))
         .type("Mutation", type -> type
             .dataFetcher("increment", env -> Math.toIntExact(
-                ledger.increment(env.getArgument("by"), env.getArgument("requestId")))))
+                ledger.increment(env.getArgument("by"), env.getArgument("requestId"))))
+            .dataFetcher("storeFile", env -> env.getArgument("file"))
+            .dataFetcher("storeFiles", env -> env.getArgument("files")))
         .type("Subscription", type -> type
             .dataFetcher("countdown", env -> new Countdown(
                 vertx.getOrCreateContext(), env.getArgument("from"), env.<Integer>getArgument("intervalMs"),
                 activeCountdowns)))
         .scalar(DATE_TIME)
         .scalar(BIG_DECIMAL)
+        .scalar(UPLOAD)
         .type("Place", type -> type.typeResolver(CountriesSchema::typeOf))
         .type("SearchResult", type -> type.typeResolver(CountriesSchema::typeOf))
         .type("Continent", type -> type
@@ -106,7 +111,13 @@ final class CountriesSchema {
             .dataFetcher("native", env -> env.<Language>getSource().nativeName()))
         .build();
     GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(typeDefinitions(), wiring);
-    return GraphQL.newGraphQL(schema).build();
+    // Automatic persisted queries (Apollo's protocol): a hash the server has not seen is answered
+    // PersistedQueryNotFound, a hash sent with a document it does not match PersistedQueryIdInvalid.
+    // Unbounded, as befits a test backend with a fixed set of clients.
+    return GraphQL.newGraphQL(schema)
+        .preparsedDocumentProvider(new ApolloPersistedQuerySupport(
+            InMemoryPersistedQueryCache.newInMemoryPersistedQueryCache().build()))
+        .build();
   }
 
   private static TypeDefinitionRegistry typeDefinitions() {
@@ -129,6 +140,15 @@ final class CountriesSchema {
   /** Exact decimals, written as JSON strings; numbers are accepted as input too. */
   private static final GraphQLScalarType BIG_DECIMAL =
       scalar("BigDecimal", BigDecimal.class, BigDecimal::toPlainString, CountriesSchema::decimal);
+
+  /** A file received by {@link UploadHandler}; only a variable can hold one. */
+  private static final GraphQLScalarType UPLOAD =
+      scalar("Upload", UploadHandler.ReceivedFile.class, UploadHandler.ReceivedFile::fileName, value -> {
+        if (value instanceof UploadHandler.ReceivedFile file) {
+          return file;
+        }
+        throw new IllegalArgumentException("an Upload is a file part of a GraphQL multipart request, not " + value);
+      });
 
   /**
    * A scalar written as a string. {@code parse} takes a variable's JSON value or a literal's value (a string, a

@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.graphql.GraphQLHandler;
+import io.vertx.ext.web.handler.graphql.GraphQLHandlerOptions;
 import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
 import java.io.IOException;
 import java.net.URI;
@@ -31,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (POST and GET), over WebSocket with the {@code graphql-transport-ws} protocol, over server-sent events
  * (graphql-sse, distinct connections: {@code Accept: text/event-stream}), {@code @defer} over
  * {@code multipart/mixed} and Apollo's multipart subscriptions ({@code multipart/mixed;subscriptionSpec=1.0})
- * share the path {@code /graphql} on one port of {@code 127.0.0.1}. The schema is the class-path resource
+ * share the path {@code /graphql} on one port of {@code 127.0.0.1}. Over HTTP it also takes batches (a JSON array
+ * of requests) and automatic persisted queries (Apollo's {@code extensions.persistedQuery} with a SHA-256 hash). The schema is the class-path resource
  * {@code dev/jgql/countries/schema.graphqls}.
  *
  * <p>Each server owns its Vert.x instance; {@link #close()} stops it and its threads. A closed server's
@@ -108,12 +110,15 @@ public final class CountriesServer implements AutoCloseable {
       // user handler) and a protocol-upgrade handler after a body handler. The WebSocket handler passes
       // requests that are not upgrades on to the next route.
       router.route(PATH).handler(GraphQLWSHandler.create(graphQL));
+      // File uploads (GraphQL multipart requests), streamed and digested, never written to disk; a route of their
+      // own because the body must not go through the body handler. Other requests pass on.
+      router.route(PATH).handler(new UploadHandler(graphQL));
       router.route(PATH)
-          // No file uploads: GraphQL multipart requests are not served, and uploads would write to disk.
           .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
           // Server-sent events, @defer over multipart/mixed and multipart subscriptions, chosen by Accept.
           .handler(new StreamingHandler(vertx, graphQL, KEEP_ALIVE_MS))
-          .handler(GraphQLHandler.create(graphQL));
+          // Batches (a JSON array of requests, answered by an array in the same order) are allowed.
+          .handler(GraphQLHandler.create(graphQL, new GraphQLHandlerOptions().setRequestBatchingEnabled(true)));
       // A client that goes away in the middle of a request (a timeout, a reset, a chaos test cutting the link)
       // is normal life for a server: there is nobody left to answer, so the exchange is dropped. Vert.x would
       // otherwise log each one as an "Unhandled exception in router" error with a stack trace. Any other

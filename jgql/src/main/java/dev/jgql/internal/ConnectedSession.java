@@ -44,7 +44,7 @@ public final class ConnectedSession implements AsyncSession, HasScheduler {
         this.subscribeStep = new SubscribeStep(streams, config.executeTimeout(), context.scheduler(), null,
                 () -> closed.get() ? closedException() : null);
         this.pipeline = Pipeline.of(
-                Pipeline.steps(config.head(), new DeadlineStep(context.scheduler(), context.clock(), main),
+                Pipeline.steps(config.head(), config.batchStep(context.scheduler()), new DeadlineStep(context.scheduler(), context.clock(), main),
                         config.attemptInterceptors(),
                         new AttemptStep(main, config.executeTimeout(), context.scheduler(), context.clock())),
                 Pipeline.steps(config.head(), subscribeStep));
@@ -62,6 +62,17 @@ public final class ConnectedSession implements AsyncSession, HasScheduler {
             return CompletableFuture.failedFuture(closedException());
         }
         return pipeline.execute(GraphQLCall.of(request, options.over(config.defaultCallOptions())));
+    }
+
+    @Override
+    public CompletableFuture<java.util.List<ExecutionResult>> executeBatch(java.util.List<GraphQLRequest> requests,
+            CallOptions options) {
+        requests.forEach(Checks::executable);
+        Objects.requireNonNull(options, "options");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        return BatchStep.executeBatch(requests, options.over(config.defaultCallOptions()), pipeline::execute);
     }
 
     @Override

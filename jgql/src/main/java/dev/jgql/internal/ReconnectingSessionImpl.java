@@ -63,7 +63,7 @@ public final class ReconnectingSessionImpl implements ReconnectingSession, LinkS
         this.subscribeStep = new SubscribeStep(subscriptions, config.executeTimeout(), context.scheduler(),
                 options.resubscribeHook(), this::closedOrNull);
         this.pipeline = Pipeline.of(
-                Pipeline.steps(config.head(), new DeadlineStep(context.scheduler(), context.clock(), main), retryStep,
+                Pipeline.steps(config.head(), config.batchStep(context.scheduler()), new DeadlineStep(context.scheduler(), context.clock(), main), retryStep,
                         config.attemptInterceptors(),
                         new AttemptStep(main, config.executeTimeout(), context.scheduler(), context.clock())),
                 Pipeline.steps(config.head(), subscribeStep));
@@ -93,6 +93,18 @@ public final class ReconnectingSessionImpl implements ReconnectingSession, LinkS
             return CompletableFuture.failedFuture(closedNow);
         }
         return pipeline.execute(GraphQLCall.of(request, callOptions.over(config.defaultCallOptions())));
+    }
+
+    @Override
+    public CompletableFuture<java.util.List<ExecutionResult>> executeBatch(java.util.List<GraphQLRequest> requests,
+            CallOptions callOptions) {
+        requests.forEach(Checks::executable);
+        Objects.requireNonNull(callOptions, "options");
+        TransportClosedException closedNow = closed;
+        if (closedNow != null) {
+            return CompletableFuture.failedFuture(closedNow);
+        }
+        return BatchStep.executeBatch(requests, callOptions.over(config.defaultCallOptions()), pipeline::execute);
     }
 
     @Override

@@ -14,8 +14,10 @@ import dev.jgql.TransportServerException;
 import dev.jgql.engine.HttpEngine;
 import dev.jgql.engine.HttpEngineRequest;
 import dev.jgql.engine.HttpEngineResponse;
+import dev.jgql.internal.CallAttributes;
 import dev.jgql.internal.FailedPublisher;
 import dev.jgql.internal.Futures;
+import dev.jgql.internal.UploadParts;
 import dev.jgql.transport.TransportConnection;
 import dev.jgql.transport.TransportContext;
 import dev.jgql.transport.support.GraphQLJson;
@@ -87,7 +89,20 @@ final class HttpConnection implements TransportConnection {
         if (!open.get()) {
             return CompletableFuture.failedFuture(notSentClosed());
         }
-        boolean get = transport.getForQueries && call.request().operationType() == OperationType.QUERY
+        List<GraphQLCall> batch = CallAttributes.batch(call);
+        if (batch != null) {
+            CompletableFuture<ExecutionResult> answer = HttpBatch.send(this, call, batch);
+            track(answer);
+            return answer;
+        }
+        UploadParts uploads = call.attribute(CallAttributes.UPLOADS, UploadParts.class).orElse(null);
+        if (uploads != null) {
+            CompletableFuture<ExecutionResult> answer = HttpUpload.send(this, call, uploads);
+            track(answer);
+            return answer;
+        }
+        boolean get = (transport.getForQueries || CallAttributes.httpGet(call))
+                && call.request().operationType() == OperationType.QUERY
                 && !incremental(call.request());
         Exchange result = new Exchange();
         pending.add(result);
@@ -175,7 +190,7 @@ final class HttpConnection implements TransportConnection {
     }
 
     private HttpEngineRequest buildPost(GraphQLCall call, Duration timeout, HttpHeaders fixed, boolean multipart) {
-        byte[] body = GraphQLJson.writeRequest(context.objectMapper(), call.request());
+        byte[] body = GraphQLJson.writeRequest(context.objectMapper(), call.request(), CallAttributes.withDocument(call));
         HttpEngineRequest.Builder builder = withCommon(HttpEngineRequest.post(transport.uri,
                 HttpEngineRequest.Body.ofBytes(body)), fixed, call);
         if (timeout != null) {
@@ -242,7 +257,9 @@ final class HttpConnection implements TransportConnection {
     private HttpEngineRequest buildGet(GraphQLCall call) {
         GraphQLRequest request = call.request();
         StringBuilder query = new StringBuilder(transport.uri.getRawQuery() == null ? "" : transport.uri.getRawQuery());
-        appendParameter(query, "query", request.document());
+        if (CallAttributes.withDocument(call)) {
+            appendParameter(query, "query", request.document());
+        }
         if (request.operationName().isPresent()) {
             appendParameter(query, "operationName", request.operationName().get());
         }
@@ -365,6 +382,15 @@ final class HttpConnection implements TransportConnection {
             return buildPost(call, null, transport.subscriptionHeaders, true);
         }
         return buildPost(call, null);
+    }
+
+    /** A POST of this body (a batch, a multipart upload) with the call's headers and these fixed ones. */
+    HttpEngineRequest post(GraphQLCall call, HttpEngineRequest.Body body, HttpHeaders fixed) {
+        return withCommon(HttpEngineRequest.post(transport.uri, body), fixed, call).build();
+    }
+
+    HttpHeaders postHeaders() {
+        return transport.postHeaders;
     }
 
     ExecutionResult classifyWhole(HttpEngineResponse response) {

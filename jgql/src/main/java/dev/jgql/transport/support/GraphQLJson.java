@@ -54,11 +54,20 @@ public final class GraphQLJson {
 
     /** The request as the GraphQL-over-HTTP JSON body: {@code query}, {@code operationName}, {@code variables}, {@code extensions}. */
     public static byte[] writeRequest(ObjectMapper mapper, GraphQLRequest request) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(request.document().length() + 64);
+        return writeRequest(mapper, request, true);
+    }
+
+    /**
+     * {@link #writeRequest(ObjectMapper, GraphQLRequest)}, or without {@code query} when
+     * {@code withDocument} is false: a persisted query, which the server knows by the hash or id in
+     * the request's extensions.
+     */
+    public static byte[] writeRequest(ObjectMapper mapper, GraphQLRequest request, boolean withDocument) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream((withDocument ? request.document().length() : 0) + 64);
         try (JsonGenerator generator = mapper.getFactory().createGenerator(out)) {
             generator.setCodec(mapper);
             generator.writeStartObject();
-            writeRequestFields(generator, request);
+            writeRequestFields(generator, request, withDocument);
             generator.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not serialise the variables of " + request, e);
@@ -72,7 +81,15 @@ public final class GraphQLJson {
      * are omitted: some servers reject unknown or null top-level keys.
      */
     public static void writeRequestFields(JsonGenerator generator, GraphQLRequest request) throws IOException {
-        generator.writeStringField("query", request.document());
+        writeRequestFields(generator, request, true);
+    }
+
+    /** {@link #writeRequestFields(JsonGenerator, GraphQLRequest)}, without {@code query} unless {@code withDocument}. */
+    public static void writeRequestFields(JsonGenerator generator, GraphQLRequest request, boolean withDocument)
+            throws IOException {
+        if (withDocument) {
+            generator.writeStringField("query", request.document());
+        }
         if (request.operationName().isPresent()) {
             generator.writeStringField("operationName", request.operationName().get());
         }
