@@ -55,7 +55,9 @@ public interface HttpEngine {
     }
 
     /**
-     * Releases the engine's connections and threads; requests in flight fail. Idempotent.
+     * Releases the engine's connections and threads; requests in flight fail, and streamed bodies
+     * still being read end with {@code onError} (an {@link java.io.IOException}) and their
+     * connections are closed. Idempotent.
      *
      * @return completes when everything is released, within a bounded time
      */

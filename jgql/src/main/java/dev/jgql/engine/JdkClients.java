@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Making and releasing the JDK {@link HttpClient}s and threads the JDK engines own: written once for HTTP and WebSocket. */
@@ -25,9 +26,28 @@ final class JdkClients {
                 .version(settings.httpVersion())
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor);
+                .executor(neverRejecting(executor));
         settings.sslContext().ifPresent(builder::sslContext);
         return builder.build();
+    }
+
+    /**
+     * The executor as the JDK client gets it: a task the executor refuses (the engine closed and
+     * shut its threads down) runs on a short-lived thread of its own instead. The JDK still has
+     * work to do for the exchanges the close cancelled (closing their connections, releasing the
+     * client's count of pending operations); were that work refused, the count would never reach
+     * zero and, on JDK 17, the client's selector thread would outlive it.
+     */
+    private static Executor neverRejecting(Executor executor) {
+        return task -> {
+            try {
+                executor.execute(task);
+            } catch (RejectedExecutionException closed) {
+                Thread last = new Thread(task, "jgql-http-closing");
+                last.setDaemon(true);
+                last.start();
+            }
+        };
     }
 
     /** A pool of daemon threads named {@code jgql-<name>-N-M}, so leak checks can find them. */

@@ -12,7 +12,9 @@ import java.net.http.HttpResponse.BodySubscribers;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +43,8 @@ final class JdkHttpEngine implements HttpEngine {
     private final Executor threads;
     private final boolean sendOnOwnThreads;
     private volatile HttpClient client;
+    /** Streamed bodies still being read: closing the engine ends them (on JDK 17 nothing else would). */
+    private final Set<TrackedBody> openBodies = ConcurrentHashMap.newKeySet();
 
     JdkHttpEngine(EngineSettings settings, HttpClient supplied) {
         this(settings, supplied, SEND_ASYNC_STARTS_A_THREAD);
@@ -83,7 +87,14 @@ final class JdkHttpEngine implements HttpEngine {
         }
         if (!sendOnOwnThreads) {
             CompletableFuture<HttpResponse<HttpEngineResponse>> exchange = sender.sendAsync(jdkRequest, handler);
-            CompletableFuture<HttpEngineResponse> response = exchange.thenApply(JdkHttpEngine::bodyOf);
+            CompletableFuture<HttpEngineResponse> response = new CompletableFuture<>();
+            exchange.whenComplete((answer, failure) -> {
+                if (failure != null) {
+                    response.completeExceptionally(failure);
+                } else {
+                    deliver(response, bodyOf(answer));
+                }
+            });
             response.whenComplete((value, failure) -> {
                 if (response.isCancelled()) {
                     exchange.cancel(true);
@@ -98,6 +109,18 @@ final class JdkHttpEngine implements HttpEngine {
             return CompletableFuture.failedFuture(new IOException("The HTTP engine is closed", e));
         }
         return send.result;
+    }
+
+    /**
+     * Completes {@code result} with {@code response}; if the caller gave up first (cancelled, or
+     * completed it otherwise), a streamed body is cancelled here, because a body nobody subscribes
+     * to is never read: its connection would stay open and, on JDK 17, its client's selector
+     * thread would outlive the client.
+     */
+    private static void deliver(CompletableFuture<HttpEngineResponse> result, HttpEngineResponse response) {
+        if (!result.complete(response)) {
+            response.bodyStream().ifPresent(body -> body.subscribe(new Abandoned()));
+        }
     }
 
     private static HttpRequest toJdk(HttpEngineRequest request) {
@@ -137,10 +160,11 @@ final class JdkHttpEngine implements HttpEngine {
     }
 
     /** Chooses, once the status and headers are in, whether the body is read whole or handed over. */
-    private static BodySubscriber<HttpEngineResponse> body(HttpEngineRequest request, HttpResponse.ResponseInfo info) {
+    private BodySubscriber<HttpEngineResponse> body(HttpEngineRequest request, HttpResponse.ResponseInfo info) {
         if (request.responseMode().stream(info.statusCode(), info.headers())) {
             return BodySubscribers.mapping(BodySubscribers.ofPublisher(),
-                    chunks -> HttpEngineResponse.streamed(info.statusCode(), info.headers(), info.version(), chunks));
+                    chunks -> HttpEngineResponse.streamed(info.statusCode(), info.headers(), info.version(),
+                            downstream -> chunks.subscribe(new TrackedBody(downstream))));
         }
         BodySubscriber<byte[]> whole = request.maxResponseSize() == Long.MAX_VALUE ? BodySubscribers.ofByteArray()
                 : new LimitedBody(request.maxResponseSize(), info.headers().firstValueAsLong("Content-Length").orElse(-1));
@@ -170,6 +194,11 @@ final class JdkHttpEngine implements HttpEngine {
         synchronized (this) {
             closed = client;
             client = null;
+        }
+        // Before the threads go: a body still being read needs them to end, and on JDK 17 a body
+        // left unread keeps its connection open and its client's selector thread alive.
+        for (TrackedBody body : openBodies) {
+            body.engineClosed();
         }
         if (closed != null && ownsClient) {
             JdkClients.release(closed);
@@ -221,7 +250,7 @@ final class JdkHttpEngine implements HttpEngine {
                 runner = Thread.currentThread();
             }
             try {
-                result.complete(bodyOf(client.send(request, handler)));
+                deliver(result, bodyOf(client.send(request, handler)));
             } catch (InterruptedException e) {
                 synchronized (this) {
                     if (!interruptedByCancel) {
@@ -250,6 +279,108 @@ final class JdkHttpEngine implements HttpEngine {
                 interruptedByCancel = true;
                 runner.interrupt();
             }
+        }
+    }
+
+    /**
+     * A streamed body between the JDK and its subscriber, known to the engine while it is read, so
+     * that closing the engine can end it: the connection is closed and the subscriber gets
+     * {@code onError}. Signals to the subscriber are serial (the engine's close may race the JDK's
+     * delivery); none follows a terminal one or the subscriber's cancel.
+     */
+    private final class TrackedBody implements Flow.Subscriber<List<ByteBuffer>>, Flow.Subscription {
+        private final Flow.Subscriber<? super List<ByteBuffer>> downstream;
+        private volatile Flow.Subscription upstream;
+        private boolean done; // guarded by this
+
+        TrackedBody(Flow.Subscriber<? super List<ByteBuffer>> downstream) {
+            this.downstream = downstream;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            upstream = subscription;
+            openBodies.add(this);
+            downstream.onSubscribe(this);
+            if (client == null) {
+                engineClosed(); // closed while this body was being handed over
+            }
+        }
+
+        @Override
+        public synchronized void onNext(List<ByteBuffer> item) {
+            if (!done) {
+                downstream.onNext(item);
+            }
+        }
+
+        @Override
+        public synchronized void onError(Throwable throwable) {
+            if (finish()) {
+                downstream.onError(throwable);
+            }
+        }
+
+        @Override
+        public synchronized void onComplete() {
+            if (finish()) {
+                downstream.onComplete();
+            }
+        }
+
+        @Override
+        public void request(long n) {
+            upstream.request(n);
+        }
+
+        @Override
+        public void cancel() {
+            synchronized (this) {
+                finish();
+            }
+            upstream.cancel();
+        }
+
+        void engineClosed() {
+            upstream.cancel();
+            synchronized (this) {
+                if (finish()) {
+                    downstream.onError(new IOException("The HTTP engine was closed while the response body was being read"));
+                }
+            }
+        }
+
+        /** Marks the end; whether this call was the one that ended it. Called holding the lock. */
+        private boolean finish() {
+            if (done) {
+                return false;
+            }
+            done = true;
+            openBodies.remove(this);
+            return true;
+        }
+    }
+
+    /** Subscribes to a streamed body nobody wants, only to cancel it: that closes its connection. */
+    private static final class Abandoned implements Flow.Subscriber<List<ByteBuffer>> {
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.cancel();
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+            // cancelled: nothing is requested
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            // nobody waits for this body
+        }
+
+        @Override
+        public void onComplete() {
+            // nobody waits for this body
         }
     }
 

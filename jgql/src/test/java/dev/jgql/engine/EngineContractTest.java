@@ -15,7 +15,11 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -24,14 +28,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The parts of the {@link HttpEngine} contract the transports' tests do not reach, on the engine
- * under test: {@code maxResponseSize} enforced whether or not the length is declared, and a
- * response mode that throws fails the exchange instead of leaving it hanging.
+ * under test: {@code maxResponseSize} enforced whether or not the length is declared, a
+ * response mode that throws fails the exchange instead of leaving it hanging, and closing the
+ * engine ends a body still being streamed.
  */
 @Timeout(60)
 class EngineContractTest {
     private static final int LIMIT = 64 * 1024;
 
     private static LoopbackHttpServer server;
+    /** Counted down when the server sees the connection of an unending stream closed. */
+    private static volatile CountDownLatch streamClosed = new CountDownLatch(1);
     private HttpEngine engine;
 
     @BeforeAll
@@ -41,6 +48,13 @@ class EngineContractTest {
             String padding = "x".repeat(2 * LIMIT);
             switch (request.path()) {
                 case "/declared" -> response.end("{\"data\":{\"pad\":\"" + padding + "\"}}");
+                case "/unending" -> {
+                    // one chunk, then the stream stays open until the client goes
+                    CountDownLatch closed = streamClosed;
+                    request.connection().closeHandler(ignored -> closed.countDown());
+                    response.setChunked(true);
+                    response.write("{\"first\":true}");
+                }
                 case "/chunked" -> {
                     response.setChunked(true);
                     for (int i = 0; i < 8; i++) {
@@ -127,5 +141,42 @@ class EngineContractTest {
         } finally {
             client.close();
         }
+    }
+
+    @Test
+    void closingTheEngineEndsABodyStillBeingReadAndClosesItsConnection() throws Exception {
+        streamClosed = new CountDownLatch(1);
+        HttpEngineResponse response = engine.execute(HttpEngineRequest.get(uri("/unending"))
+                .responseMode((status, headers) -> true).build()).get(10, TimeUnit.SECONDS);
+        CountDownLatch firstChunk = new CountDownLatch(1);
+        CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        response.bodyStream().orElseThrow().subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(1); // and never again: the body is neither read on nor cancelled
+            }
+
+            @Override
+            public void onNext(List<ByteBuffer> item) {
+                firstChunk.countDown();
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                ended.complete(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+                ended.complete(null);
+            }
+        });
+        assertThat(firstChunk.await(10, TimeUnit.SECONDS)).as("the first chunk arrived").isTrue();
+
+        engine.close().get(10, TimeUnit.SECONDS);
+
+        assertThat(ended.get(10, TimeUnit.SECONDS)).as("the subscriber's terminal signal").isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("closed");
+        assertThat(streamClosed.await(10, TimeUnit.SECONDS)).as("the server saw the connection closed").isTrue();
     }
 }

@@ -124,7 +124,7 @@ final class HttpConnection implements TransportConnection {
 
         void sending(CompletableFuture<HttpEngineResponse> exchange) {
             onWire = exchange;
-            if (isCancelled()) {
+            if (isCompletedExceptionally()) {
                 exchange.cancel(true);
             }
         }
@@ -132,11 +132,25 @@ final class HttpConnection implements TransportConnection {
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
             boolean cancelled = super.cancel(mayInterruptIfRunning);
+            abandonWire();
+            return cancelled;
+        }
+
+        /** A deadline or the connection's close failed this call: the exchange is not needed any more either. */
+        @Override
+        public boolean completeExceptionally(Throwable failure) {
+            boolean completed = super.completeExceptionally(failure);
+            if (completed) {
+                abandonWire();
+            }
+            return completed;
+        }
+
+        private void abandonWire() {
             CompletableFuture<HttpEngineResponse> exchange = onWire;
-            if (exchange != null) {
+            if (exchange != null && !exchange.isDone()) {
                 exchange.cancel(true);
             }
-            return cancelled;
         }
     }
 
@@ -243,8 +257,8 @@ final class HttpConnection implements TransportConnection {
                 });
         if (reader != null) {
             result.whenComplete((value, failure) -> {
-                if (result.isCancelled()) {
-                    reader.stop();
+                if (failure != null) {
+                    reader.stop(); // cancelled, timed out or closed: nobody reads on, so close the stream
                 }
             });
         }
