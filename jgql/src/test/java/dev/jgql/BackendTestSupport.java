@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * For test classes that share one countries backend (started before their first test, stopped
- * after their last) and close what each test opened, in reverse order, after it.
+ * after their last) and close what each test opened, in reverse order, after it; once all ran, no
+ * thread of theirs may be left.
  */
 public abstract class BackendTestSupport {
     /** The backend of the running test class. */
@@ -29,6 +30,8 @@ public abstract class BackendTestSupport {
             backend.close();
             backend = null;
         }
+        // every client of the class was closed after its test: none of their threads may be left
+        dev.jgql.transport.http.LeakChecks.assertNoJgqlThreadLeft();
     }
 
     /** Closes the resource after the test, before those opened earlier. */
