@@ -100,6 +100,41 @@ public final class HttpEngineResponse {
         return Optional.ofNullable(bodyStream);
     }
 
+    /**
+     * Lets go of a streamed body nobody will read: subscribes to it and cancels at once, which
+     * closes the connection it arrived on. A streamed body that is never subscribed to is never
+     * read either, so its connection would stay open (and, on JDK 17, its client's selector thread
+     * alive). Does nothing for a body read whole.
+     */
+    public void discard() {
+        if (bodyStream != null) {
+            bodyStream.subscribe(DISCARD);
+        }
+    }
+
+    /** Cancels whatever it subscribes to; holds no state, so one serves every discarded body. */
+    static final Flow.Subscriber<List<ByteBuffer>> DISCARD = new Flow.Subscriber<>() {
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.cancel();
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+            // cancelled: nothing was requested
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            // nobody reads this body
+        }
+
+        @Override
+        public void onComplete() {
+            // nobody reads this body
+        }
+    };
+
     @Override
     public String toString() {
         return "HttpEngineResponse{" + statusCode + ", " + version + (isStreamed() ? ", streamed" : ", " + body.length + " bytes")

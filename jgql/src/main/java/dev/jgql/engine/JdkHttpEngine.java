@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@link HttpEngine} on the JDK's {@link HttpClient}.
@@ -31,6 +32,9 @@ import java.util.concurrent.RejectedExecutionException;
  * {@code ThreadPerTaskExecutor} up to JDK 20: one new thread per response. Measured on two cores
  * on JDK 17 that makes {@code sendAsync} 2 to 3 times slower than {@code send}. There the engine
  * runs the synchronous {@code send} on its own reused threads, which costs one hand-over.
+ * Requests whose response may be streamed always go through {@code sendAsync} (see
+ * {@link #execute}): they are long-lived, so the hand-over does not matter, and they are often
+ * given up, which must happen through the exchange's future.
  */
 final class JdkHttpEngine implements HttpEngine {
     /** Whether {@code sendAsync} would start a thread for every response on this JVM. */
@@ -45,6 +49,8 @@ final class JdkHttpEngine implements HttpEngine {
     private volatile HttpClient client;
     /** Streamed bodies still being read: closing the engine ends them (on JDK 17 nothing else would). */
     private final Set<TrackedBody> openBodies = ConcurrentHashMap.newKeySet();
+    /** Exchanges whose response may be streamed, until their headers are in: closing the engine cancels them. */
+    private final Set<CompletableFuture<?>> streamsOnTheirWay = ConcurrentHashMap.newKeySet();
 
     JdkHttpEngine(EngineSettings settings, HttpClient supplied) {
         this(settings, supplied, SEND_ASYNC_STARTS_A_THREAD);
@@ -71,11 +77,19 @@ final class JdkHttpEngine implements HttpEngine {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        HttpResponse.BodyHandler<HttpEngineResponse> handler = info -> body(request, info);
-        BlockingCaller caller = BlockingCaller.current();
+        BodySlot slot = new BodySlot();
+        HttpResponse.BodyHandler<HttpEngineResponse> handler = info -> body(request, info, slot);
+        // A response that may be streamed is an SSE stream, a subscription or an incremental
+        // answer: long-lived, and routinely given up while its headers may be arriving. Such an
+        // exchange is always cancelled through its future: interrupting a thread in the JDK's
+        // synchronous send can land while that thread does the exchange's socket work inline,
+        // and on JDK 17 that leaves the exchange counted as pending for good (its client's
+        // selector thread never ends; measured: 18 of 150 such cancels).
+        boolean mayStream = request.responseMode() != HttpEngineRequest.ResponseMode.WHOLE;
+        BlockingCaller caller = mayStream ? null : BlockingCaller.current();
         if (caller != null) {
             // The calling thread will wait for this exchange anyway: do it here, with no hand-over at all.
-            Send send = new Send(sender, jdkRequest, handler);
+            Send send = new Send(sender, jdkRequest, handler, slot);
             if (caller.claim(send::interruptIfRunning)) {
                 try {
                     send.run();
@@ -85,11 +99,22 @@ final class JdkHttpEngine implements HttpEngine {
                 return send.result;
             }
         }
-        if (!sendOnOwnThreads) {
+        if (mayStream || !sendOnOwnThreads) {
             CompletableFuture<HttpResponse<HttpEngineResponse>> exchange = sender.sendAsync(jdkRequest, handler);
             CompletableFuture<HttpEngineResponse> response = new CompletableFuture<>();
+            if (mayStream) {
+                // closing the engine cancels it (on JDK 21 and later, shutdownNow does for every exchange)
+                streamsOnTheirWay.add(exchange);
+                if (client == null) {
+                    exchange.cancel(true);
+                }
+            }
             exchange.whenComplete((answer, failure) -> {
+                if (mayStream) {
+                    streamsOnTheirWay.remove(exchange);
+                }
                 if (failure != null) {
+                    slot.abandon();
                     response.completeExceptionally(failure);
                 } else {
                     deliver(response, bodyOf(answer));
@@ -102,7 +127,7 @@ final class JdkHttpEngine implements HttpEngine {
             });
             return response;
         }
-        Send send = new Send(sender, jdkRequest, handler);
+        Send send = new Send(sender, jdkRequest, handler, slot);
         try {
             threads.execute(send);
         } catch (RejectedExecutionException e) {
@@ -119,7 +144,7 @@ final class JdkHttpEngine implements HttpEngine {
      */
     private static void deliver(CompletableFuture<HttpEngineResponse> result, HttpEngineResponse response) {
         if (!result.complete(response)) {
-            response.bodyStream().ifPresent(body -> body.subscribe(new Abandoned()));
+            response.discard();
         }
     }
 
@@ -160,11 +185,13 @@ final class JdkHttpEngine implements HttpEngine {
     }
 
     /** Chooses, once the status and headers are in, whether the body is read whole or handed over. */
-    private BodySubscriber<HttpEngineResponse> body(HttpEngineRequest request, HttpResponse.ResponseInfo info) {
+    private BodySubscriber<HttpEngineResponse> body(HttpEngineRequest request, HttpResponse.ResponseInfo info, BodySlot slot) {
         if (request.responseMode().stream(info.statusCode(), info.headers())) {
-            return BodySubscribers.mapping(BodySubscribers.ofPublisher(),
-                    chunks -> HttpEngineResponse.streamed(info.statusCode(), info.headers(), info.version(),
-                            downstream -> chunks.subscribe(new TrackedBody(downstream))));
+            return BodySubscribers.mapping(BodySubscribers.ofPublisher(), chunks -> {
+                StreamedBody body = new StreamedBody(chunks);
+                slot.filled(body);
+                return HttpEngineResponse.streamed(info.statusCode(), info.headers(), info.version(), body);
+            });
         }
         BodySubscriber<byte[]> whole = request.maxResponseSize() == Long.MAX_VALUE ? BodySubscribers.ofByteArray()
                 : new LimitedBody(request.maxResponseSize(), info.headers().firstValueAsLong("Content-Length").orElse(-1));
@@ -197,6 +224,9 @@ final class JdkHttpEngine implements HttpEngine {
         }
         // Before the threads go: a body still being read needs them to end, and on JDK 17 a body
         // left unread keeps its connection open and its client's selector thread alive.
+        for (CompletableFuture<?> exchange : streamsOnTheirWay) {
+            exchange.cancel(true);
+        }
         for (TrackedBody body : openBodies) {
             body.engineClosed();
         }
@@ -226,14 +256,16 @@ final class JdkHttpEngine implements HttpEngine {
         private final HttpClient client;
         private final HttpRequest request;
         private final HttpResponse.BodyHandler<HttpEngineResponse> handler;
+        private final BodySlot slot;
         private Thread runner;
         private boolean finished;
         private boolean interruptedByCancel;
 
-        Send(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<HttpEngineResponse> handler) {
+        Send(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<HttpEngineResponse> handler, BodySlot slot) {
             this.client = client;
             this.request = request;
             this.handler = handler;
+            this.slot = slot;
             result.whenComplete((value, failure) -> {
                 if (result.isCancelled()) {
                     interruptIfRunning();
@@ -252,6 +284,7 @@ final class JdkHttpEngine implements HttpEngine {
             try {
                 deliver(result, bodyOf(client.send(request, handler)));
             } catch (InterruptedException e) {
+                slot.abandon();
                 synchronized (this) {
                     if (!interruptedByCancel) {
                         Thread.currentThread().interrupt(); // not ours: the thread's owner asked, keep it asked
@@ -259,6 +292,7 @@ final class JdkHttpEngine implements HttpEngine {
                 }
                 result.completeExceptionally(new InterruptedIOException("The HTTP exchange was abandoned"));
             } catch (IOException | RuntimeException e) {
+                slot.abandon();
                 result.completeExceptionally(e);
             } finally {
                 boolean ours;
@@ -278,6 +312,61 @@ final class JdkHttpEngine implements HttpEngine {
             if (runner != null && !finished) {
                 interruptedByCancel = true;
                 runner.interrupt();
+            }
+        }
+    }
+
+    /**
+     * Where an exchange's streamed body lands once its headers are in. An exchange that is given up
+     * (its send interrupted or failed) lets go of its body here, whether the body was made before
+     * or after: the JDK may make it while it cancels the exchange, and then hands it to nobody; a
+     * body nobody reads keeps its connection open and, on JDK 17, its client's selector thread alive.
+     */
+    private static final class BodySlot {
+        private StreamedBody body;
+        private boolean abandoned;
+
+        void filled(StreamedBody made) {
+            synchronized (this) {
+                if (!abandoned) {
+                    body = made;
+                    return;
+                }
+            }
+            made.discardUnclaimed();
+        }
+
+        void abandon() {
+            StreamedBody made;
+            synchronized (this) {
+                abandoned = true;
+                made = body;
+            }
+            if (made != null) {
+                made.discardUnclaimed();
+            }
+        }
+    }
+
+    /** A streamed body as the engine hands it over: each subscriber is tracked while it reads. */
+    private final class StreamedBody implements Flow.Publisher<List<ByteBuffer>> {
+        private final Flow.Publisher<List<ByteBuffer>> chunks;
+        private final AtomicBoolean claimed = new AtomicBoolean();
+
+        StreamedBody(Flow.Publisher<List<ByteBuffer>> chunks) {
+            this.chunks = chunks;
+        }
+
+        @Override
+        public void subscribe(Flow.Subscriber<? super List<ByteBuffer>> downstream) {
+            claimed.set(true);
+            chunks.subscribe(new TrackedBody(downstream));
+        }
+
+        /** Cancels the body (closing its connection) unless someone subscribed to it already. */
+        void discardUnclaimed() {
+            if (claimed.compareAndSet(false, true)) {
+                chunks.subscribe(new TrackedBody(HttpEngineResponse.DISCARD));
             }
         }
     }
@@ -358,29 +447,6 @@ final class JdkHttpEngine implements HttpEngine {
             done = true;
             openBodies.remove(this);
             return true;
-        }
-    }
-
-    /** Subscribes to a streamed body nobody wants, only to cancel it: that closes its connection. */
-    private static final class Abandoned implements Flow.Subscriber<List<ByteBuffer>> {
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            subscription.cancel();
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> item) {
-            // cancelled: nothing is requested
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            // nobody waits for this body
-        }
-
-        @Override
-        public void onComplete() {
-            // nobody waits for this body
         }
     }
 

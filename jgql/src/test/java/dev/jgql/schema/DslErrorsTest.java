@@ -22,13 +22,14 @@ class DslErrorsTest {
     @Test
     void anUnknownTypeListsTheSchemasTypes() {
         fails(() -> ds.field("Contnent", "name"), "The schema has no type 'Contnent'; its types are: BigDecimal, Boolean, "
-                + "Continent, Country, DateTime, ID, Int, Language, Mutation, Period, Place, Query, SearchResult, String, Subscription");
+                + "Continent, Country, DateTime, Float, ID, Int, Language, Mutation, Period, Place, Query, SearchResult, StoredFile, "
+                + "String, Subscription, Upload");
     }
 
     @Test
     void aTypeWithoutFieldsListsTheTypesWithFields() {
         fails(() -> ds.field("String", "length"), "Type String is a scalar, which has no fields; the types with fields are: "
-                + "Continent, Country, Language, Mutation, Place, Query, Subscription");
+                + "Continent, Country, Language, Mutation, Place, Query, StoredFile, Subscription");
     }
 
     @Test
@@ -97,7 +98,7 @@ class DslErrorsTest {
     void aFragmentOnAnUnknownOrNonCompositeTypeIsRefused() {
         fails(() -> ds.fragment("F", "Nation"), "The schema has no type 'Nation'; its types are: ");
         fails(() -> ds.fragment("F", "Int"), "Type Int is a scalar, not an object, interface or union; those are: Continent, "
-                + "Country, Language, Mutation, Place, Query, SearchResult, Subscription");
+                + "Country, Language, Mutation, Place, Query, SearchResult, StoredFile, Subscription");
         fails(() -> ds.inlineFragment("Nation"), "The schema has no type 'Nation'");
     }
 
@@ -133,7 +134,7 @@ class DslErrorsTest {
         fails(() -> ds.variable("code", "Code!"), "The schema has no type 'Code'");
         fails(() -> ds.variable("code", "ID!!"), "The type of $code, 'ID!!', is not a GraphQL type such as ID!, [String] or [Int!]!");
         fails(() -> ds.variable("c", "Continent"), "Type Continent is an object type, not an input type (scalar, enum or input "
-                + "object); those are: BigDecimal, Boolean, DateTime, ID, Int, Period, String");
+                + "object); those are: BigDecimal, Boolean, DateTime, Float, ID, Int, Period, String, Upload");
         fails(() -> ds.variable("$code", "ID"), "'$code' is not a valid variable name");
     }
 

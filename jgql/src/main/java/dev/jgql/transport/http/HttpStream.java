@@ -104,7 +104,7 @@ final class HttpStream {
                 }
             } else {
                 // stopped while the headers were on their way: close the body nobody will read
-                response.bodyStream().orElseThrow().subscribe(new MultipartReader.Discard());
+                response.discard();
             }
         });
     }

@@ -61,7 +61,7 @@ final class MultipartReader implements Flow.Subscriber<List<ByteBuffer>> {
         String boundary = MultipartMixedParser.boundary(contentType);
         Flow.Publisher<List<ByteBuffer>> body = response.bodyStream().orElseThrow();
         if (boundary == null) {
-            body.subscribe(new Discard());
+            response.discard();
             sink.failed(new TransportProtocolException("The multipart response from " + where
                     + " has no boundary in its Content-Type '" + contentType + "'"));
             return null;
@@ -150,26 +150,6 @@ final class MultipartReader implements Flow.Subscriber<List<ByteBuffer>> {
             } else {
                 sink.end(parser.isClosed());
             }
-        }
-    }
-
-    /** Closes a body nobody will read. */
-    static final class Discard implements Flow.Subscriber<List<ByteBuffer>> {
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            subscription.cancel();
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> item) {
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-        }
-
-        @Override
-        public void onComplete() {
         }
     }
 }

@@ -116,24 +116,7 @@ final class SseStream {
             return;
         }
         if (finished.get()) {
-            response.bodyStream().orElseThrow().subscribe(new Flow.Subscriber<>() {
-                @Override
-                public void onSubscribe(Flow.Subscription subscription) {
-                    subscription.cancel(); // cancelled while the headers were on their way: close the stream
-                }
-
-                @Override
-                public void onNext(List<ByteBuffer> item) {
-                }
-
-                @Override
-                public void onError(Throwable throwable) {
-                }
-
-                @Override
-                public void onComplete() {
-                }
-            });
+            response.discard(); // cancelled while the headers were on their way: close the stream
             return;
         }
         sink.opened(response.statusCode(), response.headers());
