@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -40,6 +41,9 @@ final class JdkHttpEngine implements HttpEngine {
     /** Whether {@code sendAsync} would start a thread for every response on this JVM. */
     static final boolean SEND_ASYNC_STARTS_A_THREAD =
             !(new CompletableFuture<Void>().defaultExecutor() instanceof ForkJoinPool);
+
+    /** How long closing lets sends in flight finish before it interrupts them. */
+    private static final long CLOSE_GRACE_MILLIS = 1000;
 
     private final EngineSettings settings;
     private final boolean ownsClient;
@@ -234,7 +238,12 @@ final class JdkHttpEngine implements HttpEngine {
             JdkClients.release(closed);
         }
         if (ownThreads != null) {
-            ownThreads.shutdownNow();
+            // Sends still running are let finish: interrupting the JDK's synchronous send can land
+            // while it does the exchange's socket work and, on JDK 17, leave the exchange pending
+            // for good. Those still waiting after a grace period (a server that does not answer)
+            // are interrupted.
+            ownThreads.shutdown();
+            CompletableFuture.delayedExecutor(CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS).execute(ownThreads::shutdownNow);
         }
         return CompletableFuture.completedFuture(null);
     }

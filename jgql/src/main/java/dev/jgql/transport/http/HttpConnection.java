@@ -124,7 +124,7 @@ final class HttpConnection implements TransportConnection {
 
         void sending(CompletableFuture<HttpEngineResponse> exchange) {
             onWire = exchange;
-            if (isCompletedExceptionally()) {
+            if (isCancelled()) {
                 exchange.cancel(true);
             }
         }
@@ -134,16 +134,6 @@ final class HttpConnection implements TransportConnection {
             boolean cancelled = super.cancel(mayInterruptIfRunning);
             abandonWire();
             return cancelled;
-        }
-
-        /** A deadline or the connection's close failed this call: the exchange is not needed any more either. */
-        @Override
-        public boolean completeExceptionally(Throwable failure) {
-            boolean completed = super.completeExceptionally(failure);
-            if (completed) {
-                abandonWire();
-            }
-            return completed;
         }
 
         private void abandonWire() {
