@@ -1,5 +1,6 @@
 package dev.jgql.transport.ws;
 
+import dev.jgql.transport.support.IncrementalMerge;
 import dev.jgql.ExecutionResult;
 import dev.jgql.GraphQLRequest;
 import dev.jgql.transport.support.StreamSubscription;
@@ -23,6 +24,12 @@ final class Operation {
     final CompletableFuture<ExecutionResult> future;
     final StreamSubscription stream;
     private final AtomicInteger phase = new AtomicInteger(QUEUED);
+
+    /**
+     * The merge of an incremental ({@code @defer}/{@code @stream}) answer, made by its first
+     * payload; touched only by the socket's listener, one message at a time.
+     */
+    IncrementalMerge merge;
 
     /** The operation id on this socket; set, under the connection's lock, when the operation starts. */
     volatile String id;

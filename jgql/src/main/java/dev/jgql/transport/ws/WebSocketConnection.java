@@ -6,6 +6,7 @@ import dev.jgql.TransportClosedException;
 import dev.jgql.TransportConnectionFailedException;
 import dev.jgql.TransportException;
 import dev.jgql.TransportProtocolException;
+import dev.jgql.transport.support.IncrementalMerge;
 import dev.jgql.TransportQueryException;
 import dev.jgql.engine.EngineWebSocket;
 import dev.jgql.engine.WebSocketEngine;
@@ -360,9 +361,13 @@ final class WebSocketConnection implements TransportConnection {
 
     /** The caller gave up on an operation: forget it and, if the server has it, stop it there. */
     private void cancel(Operation operation) {
-        if (!finish(operation)) {
-            return;
+        if (finish(operation)) {
+            stopOnServer(operation);
         }
+    }
+
+    /** Tells the server to stop an operation that was just finished here, if the server has it. */
+    private void stopOnServer(Operation operation) {
         if (operation.wasHanded() && state == State.READY) {
             outbox.send(new Outbox.Outgoing(wire.stop(operation.id), null,
                     (wire.protocol() == WebSocketProtocol.GRAPHQL_WS ? "stop " : "complete ") + operation.id));
@@ -484,7 +489,9 @@ final class WebSocketConnection implements TransportConnection {
         }
         switch (message.kind()) {
             case NEXT -> {
-                if (operation.future != null) {
+                if (operation.merge != null || IncrementalMerge.isIncremental(message.payload())) {
+                    incremental(operation, message.payload());
+                } else if (operation.future != null) {
                     if (finish(operation)) {
                         timers.deliver(() -> operation.future.complete(message.result()));
                     }
@@ -503,7 +510,11 @@ final class WebSocketConnection implements TransportConnection {
             }
             case COMPLETE -> {
                 if (finish(operation)) {
-                    if (operation.future != null) {
+                    if (operation.future != null && operation.merge != null) {
+                        // the server ended an incremental answer without hasNext: false; what arrived is the answer
+                        ExecutionResult merged = operation.merge.snapshot();
+                        timers.deliver(() -> operation.future.complete(merged));
+                    } else if (operation.future != null) {
                         timers.deliver(() -> operation.future.completeExceptionally(new TransportProtocolException(
                                 "The server at " + where + " completed " + operation + " without sending a result")));
                     } else {
@@ -512,6 +523,34 @@ final class WebSocketConnection implements TransportConnection {
                 }
             }
             default -> throw new IllegalStateException("Not an operation message: " + message.kind());
+        }
+    }
+
+    /**
+     * One payload of an incremental ({@code @defer}/{@code @stream}) answer, as servers send them in
+     * {@code next} messages: an execute gets the merged data once the last payload ({@code hasNext:
+     * false}) arrived, a stream gets the data so far after each.
+     */
+    private void incremental(Operation operation, Map<String, Object> payload) {
+        if (operation.merge == null) {
+            operation.merge = new IncrementalMerge();
+        }
+        ExecutionResult soFar;
+        try {
+            soFar = operation.merge.apply(payload, () -> "A 'next' message from " + where + " for " + operation);
+        } catch (TransportProtocolException e) {
+            if (finish(operation)) {
+                stopOnServer(operation);
+                fail(operation, e);
+            }
+            return;
+        }
+        if (operation.future != null) {
+            if (operation.merge.isFinished() && finish(operation)) {
+                timers.deliver(() -> operation.future.complete(soFar));
+            }
+        } else if (!operation.stream.offer(soFar)) {
+            overflow(operation);
         }
     }
 

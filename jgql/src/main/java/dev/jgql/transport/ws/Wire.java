@@ -8,6 +8,7 @@ import dev.jgql.GraphQLRequest;
 import dev.jgql.TransportException;
 import dev.jgql.TransportProtocolException;
 import dev.jgql.transport.support.GraphQLJson;
+import dev.jgql.transport.support.IncrementalMerge;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -26,10 +27,14 @@ final class Wire {
     }
 
     /**
-     * A received message: its kind, operation id (or null), and for NEXT the result, for ERROR the
-     * result carrying the errors, for CONNECTION_ERROR and ERROR_WITHOUT_ID a short description.
+     * A received message: its kind, operation id (or null), and for NEXT the result and the payload
+     * as sent (an incremental payload is merged from it), for ERROR the result carrying the errors,
+     * for CONNECTION_ERROR and ERROR_WITHOUT_ID a short description.
      */
-    record Incoming(Kind kind, String type, String id, ExecutionResult result, String detail) {
+    record Incoming(Kind kind, String type, String id, ExecutionResult result, String detail, Map<String, Object> payload) {
+        Incoming(Kind kind, String type, String id, ExecutionResult result, String detail) {
+            this(kind, type, id, result, detail, null);
+        }
     }
 
     private final WebSocketProtocol protocol;
@@ -132,7 +137,7 @@ final class Wire {
             case "pong":
                 return new Incoming(Kind.PONG, type, null, null, null);
             case "next":
-                return new Incoming(Kind.NEXT, type, id(message, type, text), result(message, type, text), null);
+                return next(message, type, text);
             case "error": {
                 String id = id(message, type, text);
                 Object payload = message.get("payload");
@@ -160,7 +165,7 @@ final class Wire {
             case "connection_error":
                 return new Incoming(Kind.CONNECTION_ERROR, type, null, null, describe(message.get("payload")));
             case "data":
-                return new Incoming(Kind.NEXT, type, id(message, type, text), result(message, type, text), null);
+                return next(message, type, text);
             case "error": {
                 Object id = message.get("id");
                 Object payload = message.get("payload");
@@ -193,6 +198,20 @@ final class Wire {
             return id;
         }
         throw violation("a '" + type + "' message without an operation id", text);
+    }
+
+    private Incoming next(Map<String, Object> message, String type, MessageAssembler.Message text) {
+        String id = id(message, type, text);
+        if (message.get("payload") instanceof Map<?, ?> map) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> payload = (Map<String, Object>) map;
+            if (IncrementalMerge.isIncremental(payload)) {
+                // a later payload has neither data nor errors: the connection merges it, as it is
+                return new Incoming(Kind.NEXT, type, id, null, null, payload);
+            }
+            return new Incoming(Kind.NEXT, type, id, result(message, type, text), null, payload);
+        }
+        return new Incoming(Kind.NEXT, type, id, result(message, type, text), null, null); // fails: not an object
     }
 
     private ExecutionResult result(Map<String, Object> message, String type, MessageAssembler.Message text) {
