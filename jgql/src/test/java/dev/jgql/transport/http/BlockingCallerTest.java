@@ -47,7 +47,10 @@ class BlockingCallerTest {
     @Test
     void aBlockingCallIsAnsweredOnTheCallersOwnThreadAndAnAsyncOneIsNot() {
         assumeTrue(TestEngines.isJdk(), "the JDK engine's synchronous send; the Vert.x engine answers on its event loop");
-        server.handler(request -> Response.json(200, OK));
+        // Answered after 100 ms, so that the interceptor's callback is attached before the async call
+        // completes (on a busy machine an immediate answer could beat it, and the callback would run
+        // on the caller's thread for that reason alone).
+        server.handler(request -> Response.json(200, OK).withDelay(Duration.ofMillis(100)));
         List<String> completedOn = new CopyOnWriteArrayList<>();
         GraphQLInterceptor where = (call, chain) -> chain.proceed(call)
                 .whenComplete((result, failure) -> completedOn.add(Thread.currentThread().getName()));
