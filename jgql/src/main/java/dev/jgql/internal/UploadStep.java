@@ -36,15 +36,12 @@ final class UploadStep implements GraphQLInterceptor {
     @Override
     public CompletableFuture<ExecutionResult> intercept(GraphQLCall call, Chain chain) {
         Map<String, Object> variables = call.request().variables();
-        if (variables.isEmpty()) {
-            return chain.proceed(call);
+        if (!holdsUpload(variables)) {
+            return chain.proceed(call); // every call passes here: no copy, no path strings
         }
         Map<Upload, List<String>> found = new IdentityHashMap<>();
         List<Upload> order = new ArrayList<>();
         Object replaced = replace(variables, "variables", found, order);
-        if (order.isEmpty()) {
-            return chain.proceed(call);
-        }
         GraphQLRequest request = call.request();
         if (!transportTakesUploads) {
             return CompletableFuture.failedFuture(new JgqlUsageException(request + " holds uploads " + order
@@ -74,14 +71,41 @@ final class UploadStep implements GraphQLInterceptor {
 
     @Override
     public Flow.Publisher<ExecutionResult> interceptSubscription(GraphQLCall call, SubscriptionChain chain) {
-        Map<Upload, List<String>> found = new IdentityHashMap<>();
-        List<Upload> order = new ArrayList<>();
-        replace(call.request().variables(), "variables", found, order);
-        if (!order.isEmpty()) {
+        if (holdsUpload(call.request().variables())) {
+            Map<Upload, List<String>> found = new IdentityHashMap<>();
+            List<Upload> order = new ArrayList<>();
+            replace(call.request().variables(), "variables", found, order);
             return FailedPublisher.of(new JgqlUsageException(call.request() + " holds uploads " + order
                     + ": uploads go with queries and mutations over HTTP only, never with a subscription"));
         }
         return chain.proceed(call);
+    }
+
+    /** Whether an upload is anywhere in the value; allocates nothing. */
+    private static boolean holdsUpload(Object value) {
+        if (value instanceof Upload) {
+            return true;
+        }
+        if (value instanceof Map<?, ?> map) {
+            for (Object entry : map.values()) {
+                if (holdsUpload(entry)) {
+                    return true;
+                }
+            }
+        } else if (value instanceof List<?> list) {
+            for (Object item : list) {
+                if (holdsUpload(item)) {
+                    return true;
+                }
+            }
+        } else if (value instanceof Object[] array) {
+            for (Object item : array) {
+                if (holdsUpload(item)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A copy of the value with each upload replaced by null, noting where each was (dotted paths, as the spec's map). */
