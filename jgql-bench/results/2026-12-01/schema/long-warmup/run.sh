@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 11 target: none vs schema over HTTP (long warm-up: 5 x 2 s still climbed), 2 rotated rounds; then in-process, 5 rotated rounds.
+# Issue 11 target: none vs schema over HTTP (long warm-up: 5 x 2 s still climbed), 2 rotated rounds (a third one, the same commands, ran later); then in-process, 5 rotated rounds.
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 OUT=${OUT:-jgql-bench/results/schema-long-warmup}
