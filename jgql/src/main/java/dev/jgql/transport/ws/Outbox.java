@@ -65,6 +65,11 @@ final class Outbox {
         }
     }
 
+    /** Whether nothing waits and no send is in flight. */
+    synchronized boolean idle() {
+        return !sending && queue.isEmpty();
+    }
+
     private void pump() {
         while (true) {
             Outgoing next;

@@ -213,6 +213,15 @@ final class WebSocketConnection implements TransportConnection {
         return keepAlive.awaitingPong();
     }
 
+    /**
+     * Whether nothing waits to go out and no send is in flight (for tests: the JDK may complete
+     * the future of a send a moment after the peer already answered it, e.g. the ack to
+     * connection_init, and a message queued in that moment is not yet handed to the socket).
+     */
+    boolean outboxIdle() {
+        return outbox.idle();
+    }
+
     /** How many operations are active (for tests). */
     int activeOperations() {
         return operations.size();

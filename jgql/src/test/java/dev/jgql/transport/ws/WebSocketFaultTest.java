@@ -380,6 +380,8 @@ class WebSocketFaultTest {
         ScriptedWebSocketServer server = start(Scripts.acking());
         WebSocketConnection connection = connect(transport(server).build());
         ScriptedWebSocketConnection peer = server.awaitConnection(WAIT);
+        // The ack can be here before the JDK completes connection_init's send; until then a call waits in the queue.
+        eventually(connection::outboxIdle, "connection_init handed over");
         peer.pauseReading();
         // A mutation too large for the TCP buffers: its send stalls, so the next one waits in the queue.
         GraphQLRequest big = Gql.gql("mutation m($pad: String) { increment(requestId: $pad) }")
@@ -498,6 +500,9 @@ class WebSocketFaultTest {
         WebSocketConnection connection = connect(transport(server).pingInterval(Duration.ofSeconds(20))
                 .pongTimeout(Duration.ofSeconds(10)).build()); // livenessTimeout: its default, 1 s
         ScriptedWebSocketConnection peer = server.awaitConnection(WAIT);
+        // The ack can be here before the JDK completes connection_init's send; a call made in that
+        // moment waits in the queue and is truly not sent when the link dies (CI saw it once).
+        eventually(connection::outboxIdle, "connection_init handed over");
         // The server stops reading and never closes: the call, and every ping after it, lie unread.
         peer.pauseReading();
         CompletableFuture<ExecutionResult> pending = connection.execute(QUERY);
