@@ -11,8 +11,8 @@ import dev.jgql.transport.TransportContext;
 import dev.jgql.transport.sse.SseTransport;
 import dev.jgql.transport.support.GraphQLJson;
 import dev.jgql.vertx.VertxEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,15 +37,24 @@ class SpringSseInteropTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final GraphQLRequest COUNTDOWN = Gql.gql(
             "subscription c($from: Int!) { countdown(from: $from, intervalMs: 5) }");
-    private static SpringGraphQLServer server;
+    private SpringGraphQLServer server;
 
-    @BeforeAll
-    static void start() {
+    /*
+     * A server per test: after a client aborts an SSE stream (the cancel test does, on purpose), this
+     * Tomcat + Spring MVC setup sometimes fails the next stream's first write with "Broken pipe"
+     * although that stream's own client is connected and waiting. Spring then marks the response
+     * failed, stops the Flux and leaves the request to its 30 s async timeout: the client gets no
+     * event. Under CPU load, 4 to 9 in 80 streams after an abort on one server, none in 50 on
+     * fresh servers (a probe with the JDK and Vert.x engines alike); two full builds failed on it.
+     * The fault is the server's; these tests are about jgql.
+     */
+    @BeforeEach
+    void start() {
         server = SpringGraphQLServer.start(Map.of());
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         if (server != null) {
             server.close();
         }
@@ -55,7 +64,7 @@ class SpringSseInteropTest {
         return Stream.of(JdkEngine.create(), VertxEngine.create());
     }
 
-    private static TransportConnection connect(Engine engine, ScheduledExecutorService scheduler) {
+    private TransportConnection connect(Engine engine, ScheduledExecutorService scheduler) {
         return SseTransport.builder(server.httpUri()).engine(engine).build()
                 .connect(TransportContext.of(scheduler, Clock.systemUTC(), GraphQLJson.defaultMapper()))
                 .orTimeout(10, TimeUnit.SECONDS).join();
