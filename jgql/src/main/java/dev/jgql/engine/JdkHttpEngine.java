@@ -440,12 +440,14 @@ final class JdkHttpEngine implements HttpEngine {
         }
 
         void engineClosed() {
-            upstream.cancel();
+            // Ours first, then the cancel: on JDK 25 the cancel fails the body at once, on this thread
+            // or the JDK's, with a message about the chunked decoder's state that tells the user nothing.
             synchronized (this) {
                 if (finish()) {
                     downstream.onError(new IOException("The HTTP engine was closed while the response body was being read"));
                 }
             }
+            upstream.cancel();
         }
 
         /** Marks the end; whether this call was the one that ended it. Called holding the lock. */
