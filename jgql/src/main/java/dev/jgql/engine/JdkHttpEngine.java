@@ -440,8 +440,8 @@ final class JdkHttpEngine implements HttpEngine {
         }
 
         void engineClosed() {
-            // Ours first, then the cancel: on JDK 25 the cancel fails the body at once, on this thread
-            // or the JDK's, with a message about the chunked decoder's state that tells the user nothing.
+            // Ours first, then the cancel: on JDK 25 the cancel can fail the body before we signal it,
+            // with a message about the chunked decoder's state that tells the user nothing.
             synchronized (this) {
                 if (finish()) {
                     downstream.onError(new IOException("The HTTP engine was closed while the response body was being read"));
